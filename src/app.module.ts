@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { loggerModule } from './common/logging/logger.js';
+import { typeormOptions } from './database/typeorm-options.js';
+import { HealthModule } from './health/health.module.js';
+import { OrganisationsModule } from './organisations/organisations.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The resolved PostgreSQL URL (DATABASE_URL, or the embedded server's). */
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config),
+        TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations)),
+        OrganisationsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Masks personal data before it reaches a log line: IINs/BINs (12 digits), Kazakh phone numbers, API keys
+ * and bearer tokens. Keeps the last 4 digits of numbers so an operator can still tell records apart.
+ */
+const TWELVE_DIGITS = /(?<!\d)(\d{8})(\d{4})(?!\d)/g;
+const PHONE = /(?<!\d)\+?[78][\s-]?\(?7\d{2}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)/g;
+const API_KEY = /\bkzk_[A-Za-z0-9]+_[A-Za-z0-9_-]+/g;
+const BEARER = /(Bearer\s+)[^\s"']+/gi;
+
+export function maskPii(text: string): string {
+  return text
+    .replace(API_KEY, 'kzk_***')
+    .replace(BEARER, '$1***')
+    .replace(PHONE, (phone) => `7*******${phone.replace(/\D/g, '').slice(-4)}`)
+    .replace(TWELVE_DIGITS, (_m, _head, tail: string) => `********${tail}`);
+}
+
+const SECRET_KEYS = /^(authorization|x-api-key|api[_-]?key|secret|password|token|cookie)$/i;
+
+/** Deep copy of a log payload with every string masked and secret-named fields replaced. */
+export function maskPiiDeep(value: unknown, depth = 0): unknown {
+  if (depth > 8) return '[depth]';
+  if (typeof value === 'string') return maskPii(value);
+  if (Array.isArray(value)) return value.map((item) => maskPiiDeep(item, depth + 1));
+  if (value instanceof Error) return value;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[key] = SECRET_KEYS.test(key) ? '***' : maskPiiDeep(inner, depth + 1);
+    }
+    return out;
+  }
+  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
+  return value;
+}

@@ -1,0 +1,5 @@
+import { ApiKey } from '../organisations/api-key.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+
+/** Every TypeORM entity; a feature adds its entities here. */
+export const entities = [Organisation, ApiKey];

@@ -1,0 +1,18 @@
+import type { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations/index.js';
+import { entities } from './entities.js';
+
+/** One definition of how Kezek talks to PostgreSQL, shared by the app, the CLI, the tests and `typeorm` CLI. */
+export function typeormOptions(url: string, runMigrations: boolean): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsRun: runMigrations,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: { max: 20 },
+  };
+}

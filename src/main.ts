@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { configureApp } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { ensureDatabase } from './database/embedded-database.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await ensureDatabase({ databaseUrl: config.DATABASE_URL, dir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT });
+  const app = await NestFactory.create(AppModule.register({ config, databaseUrl: database.url }), { bufferLogs: true, rawBody: true });
+  configureApp(app, config);
+  app.enableShutdownHooks();
+  const stopDatabase = () => void database.stop();
+  process.once('exit', stopDatabase);
+  await app.listen(config.PORT, config.HOST);
+
+  const base = config.publicBaseUrl;
+  const lines = [
+    `Kezek is running (${config.embeddedDatabase ? `embedded PostgreSQL in ${config.EMBEDDED_DB_DIR}` : 'PostgreSQL from DATABASE_URL'})`,
+    `  API docs:   ${base}/docs`,
+    `  Health:     ${base}/health/ready`,
+    `  Create an organisation and API key: npm run kezek -- org create --name "Acme"`,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Kezek failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

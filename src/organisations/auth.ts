@@ -1,0 +1,42 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AppError } from '../common/errors/app-error.js';
+import type { Organisation } from './organisation.entity.js';
+import { OrganisationsService } from './organisations.service.js';
+
+const PUBLIC_ROUTE = 'kezek:public';
+
+/** Marks a route (or controller) reachable without an API key: health, docs, public pages, provider webhooks. */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+export type AuthenticatedRequest = Request & { organisation: Organisation };
+
+/** Every route requires `Authorization: Bearer <key>` unless marked @Public(). */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly organisations: OrganisationsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) {
+      throw new AppError('UNAUTHENTICATED', 'Send your API key as "Authorization: Bearer <key>"');
+    }
+    const organisation = await this.organisations.authenticate(match[1]);
+    if (!organisation) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+    request.organisation = organisation;
+    return true;
+  }
+}
+
+/** The organisation the request's API key belongs to: the scope of every query the handler makes. */
+export const CurrentOrganisation = createParamDecorator((_data: unknown, context: ExecutionContext): Organisation => {
+  return context.switchToHttp().getRequest<AuthenticatedRequest>().organisation;
+});

@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppError } from '../common/errors/app-error.js';
+import { CurrentOrganisation } from './auth.js';
+import { ApiKeyDto, CreateApiKeyDto, IssuedApiKeyDto, OrganisationDto } from './dto/api-key.dto.js';
+import type { Organisation } from './organisation.entity.js';
+import { OrganisationsService } from './organisations.service.js';
+
+/** Route ids are UUIDs; anything else is a 400 that says so. */
+export function uuidParam(name = 'id'): ParseUUIDPipe {
+  return new ParseUUIDPipe({ exceptionFactory: () => new AppError('VALIDATION_FAILED', `${name}: must be a UUID`) });
+}
+
+@ApiTags('organisation')
+@ApiBearerAuth()
+@Controller('v1')
+export class OrganisationsController {
+  constructor(private readonly organisations: OrganisationsService) {}
+
+  @Get('organisation')
+  @ApiOperation({ summary: 'The organisation the API key belongs to' })
+  @ApiOkResponse({ type: OrganisationDto })
+  me(@CurrentOrganisation() organisation: Organisation): Organisation {
+    return organisation;
+  }
+
+  @Get('api-keys')
+  @ApiOperation({ summary: "List the organisation's API keys (prefix only)" })
+  @ApiOkResponse({ type: [ApiKeyDto] })
+  list(@CurrentOrganisation() organisation: Organisation) {
+    return this.organisations.listApiKeys(organisation.id);
+  }
+
+  @Post('api-keys')
+  @ApiOperation({ summary: 'Create an API key; the full key is in this answer only' })
+  @ApiCreatedResponse({ type: IssuedApiKeyDto })
+  create(@CurrentOrganisation() organisation: Organisation, @Body() body: CreateApiKeyDto) {
+    return this.organisations.createApiKey(organisation.id, body.label);
+  }
+
+  @Delete('api-keys/:id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an API key; requests with it are refused from now on' })
+  @ApiOkResponse({ type: ApiKeyDto })
+  revoke(@CurrentOrganisation() organisation: Organisation, @Param('id', uuidParam()) id: string) {
+    return this.organisations.revokeApiKey(organisation.id, id);
+  }
+}
