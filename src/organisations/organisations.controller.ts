@@ -1,15 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppError } from '../common/errors/app-error.js';
+import { uuidParam } from '../common/http/params.js';
 import { CurrentOrganisation } from './auth.js';
 import { ApiKeyDto, CreateApiKeyDto, IssuedApiKeyDto, OrganisationDto } from './dto/api-key.dto.js';
 import type { Organisation } from './organisation.entity.js';
 import { OrganisationsService } from './organisations.service.js';
 
-/** Route ids are UUIDs; anything else is a 400 that says so. */
-export function uuidParam(name = 'id'): ParseUUIDPipe {
-  return new ParseUUIDPipe({ exceptionFactory: () => new AppError('VALIDATION_FAILED', `${name}: must be a UUID`) });
-}
 
 @ApiTags('organisation')
 @ApiBearerAuth()
