@@ -3,8 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { loggerModule } from './common/logging/logger.js';
+import { DATABASE_URL } from './database/database-url.js';
 import { typeormOptions } from './database/typeorm-options.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 
 export interface AppModuleOptions {
@@ -18,10 +20,14 @@ export class AppModule {
   static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
+      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }],
+      exports: [DATABASE_URL],
+      global: true,
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
         TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations)),
+        JobsModule,
         OrganisationsModule,
         HealthModule,
       ],

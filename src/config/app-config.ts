@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -24,6 +27,13 @@ export const configSchema = z.object({
   EMBEDDED_DB_DIR: z.string().min(1).default('.kezek/pg'),
   EMBEDDED_DB_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(54329),
   TRUST_PROXY: booleanString.default(false),
+  /** 32 bytes, base64: encrypts stored secrets (provider keys, webhook secrets, link tokens). */
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'expected 32 random bytes in base64 (openssl rand -base64 32)' })
+    .optional(),
+  /** Where the embedded setup keeps a generated SECRETS_KEY. */
+  SECRETS_KEY_FILE: z.string().min(1).default('.kezek/secrets.key'),
   MAX_DOCUMENT_BYTES: z.coerce.number({ message: 'expected a size in bytes' }).int().positive().default(10 * 1024 * 1024),
 });
 
@@ -34,6 +44,8 @@ export type AppConfig = z.infer<typeof configSchema> & {
   embeddedDatabase: boolean;
   /** Whether pending migrations run at start: always with the embedded database, else only when asked. */
   runMigrations: boolean;
+  /** The key behind SecretBox. */
+  secretsKey: Buffer;
 };
 
 export class ConfigError extends Error {
@@ -58,8 +70,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const embeddedDatabase = values.DATABASE_URL === undefined;
   return {
     ...values,
+    secretsKey: resolveSecretsKey(values.SECRETS_KEY, values.SECRETS_KEY_FILE, embeddedDatabase),
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     embeddedDatabase,
     runMigrations: values.MIGRATIONS_RUN ?? embeddedDatabase,
   };
+}
+
+/**
+ * SECRETS_KEY when given. The embedded setup generates one on first start and keeps it beside the data,
+ * so a newcomer configures nothing; with an external database the key must be given explicitly.
+ */
+function resolveSecretsKey(value: string | undefined, file: string, embedded: boolean): Buffer {
+  if (value) return Buffer.from(value, 'base64');
+  if (!embedded) {
+    throw new ConfigError(['SECRETS_KEY: required with DATABASE_URL; expected 32 random bytes in base64 (openssl rand -base64 32) (not set)']);
+  }
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new ConfigError([`SECRETS_KEY_FILE: ${file} does not hold 32 bytes in base64`]);
+  return key;
 }

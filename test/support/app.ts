@@ -1,5 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/bootstrap.js';
@@ -21,10 +22,10 @@ export interface TestApp {
  * The whole application over HTTP on its own fresh database, configured like production apart from
  * `env` overrides. Nothing is mocked.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, extra: { providers?: Provider[] } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', ...env, DATABASE_URL: database.url, MIGRATIONS_RUN: 'false' });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register({ config, databaseUrl: database.url })] }).compile();
+  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', SECRETS_KEY: randomBytes(32).toString('base64'), ...env, DATABASE_URL: database.url, MIGRATIONS_RUN: 'false' });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register({ config, databaseUrl: database.url })], providers: extra.providers ?? [] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true, rawBody: true });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');

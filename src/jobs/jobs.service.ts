@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { DATABASE_URL } from '../database/database-url.js';
+
+export interface QueueDefinition {
+  name: string;
+  /** Attempts after the first failure, with exponential backoff from retryDelaySeconds. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** How long one run may take before pg-boss considers it failed and retries it. */
+  expireInSeconds?: number;
+  /** Jobs of this queue processed at once by this instance. */
+  concurrency?: number;
+}
+
+export interface JobContext {
+  id: string;
+  /** 0 on the first run. */
+  retryCount: number;
+}
+
+export type JobHandler<T> = (data: T, job: JobContext) => Promise<void>;
+
+export interface SendOptions {
+  /** Not before this time: timers (expiry, polling) are delayed jobs. */
+  startAfter?: Date;
+  /** At most one queued job per key (and queue) at a time. */
+  singletonKey?: string;
+}
+
+/**
+ * Background jobs on the same PostgreSQL (pg-boss). Features register queues at module init; side effects of
+ * a state change are sent with the transaction's EntityManager, so the job exists if and only if the change
+ * committed (outbox). Handlers must be idempotent: a job may run twice.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly boss: PgBoss;
+  private readonly queues = new Map<string, { definition: QueueDefinition; handler: JobHandler<unknown> }>();
+  private readonly workers = new Map<string, string[]>();
+  private started = false;
+
+  constructor(@Inject(DATABASE_URL) databaseUrl: string) {
+    this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: 'kezek-jobs' });
+    this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+  }
+
+  register<T>(definition: QueueDefinition, handler: JobHandler<T>): void {
+    if (this.started) throw new Error(`Queue ${definition.name} registered after start`);
+    this.queues.set(definition.name, { definition, handler: handler as JobHandler<unknown> });
+  }
+
+  /**
+   * Queues a job. With `manager` (inside a transaction) the job is written by that transaction; call
+   * `wake(queue)` after the commit so it runs without waiting for the next poll.
+   */
+  async send<T extends object>(manager: EntityManager | undefined, queue: string, data: T, options: SendOptions = {}): Promise<string | null> {
+    const db = manager ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }) } : undefined;
+    return this.boss.send(queue, data, { startAfter: options.startAfter, singletonKey: options.singletonKey, db });
+  }
+
+  /** Lets this instance's workers of `queue` fetch at once instead of at their next poll. */
+  wake(queue: string): void {
+    for (const id of this.workers.get(queue) ?? []) this.boss.notifyWorker(id);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.boss.start();
+    this.started = true;
+    for (const { definition, handler } of this.queues.values()) {
+      await this.boss.createQueue(definition.name, {
+        name: definition.name,
+        retryLimit: definition.retryLimit,
+        retryDelay: definition.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: definition.expireInSeconds ?? 300,
+      });
+      const ids: string[] = [];
+      for (let i = 0; i < (definition.concurrency ?? 2); i++) {
+        ids.push(
+          await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
+            for (const job of jobs) {
+              const meta = job as unknown as { retryCount?: number; retry_count?: number };
+              await handler(job.data, { id: job.id, retryCount: meta.retryCount ?? meta.retry_count ?? 0 });
+            }
+          }),
+        );
+      }
+      this.workers.set(definition.name, ids);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.started) await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { startTestApp, type TestApp } from './support/app.js';
+
+/** A queue that records what it ran, registered like a feature's queue. */
+@Injectable()
+class Recorder implements OnModuleInit {
+  readonly seen: string[] = [];
+  failuresLeft = 1;
+  constructor(private readonly jobs: JobsService) {}
+  onModuleInit() {
+    this.jobs.register<{ tag: string }>({ name: 'test-record', retryLimit: 3, retryDelaySeconds: 1 }, async ({ tag }, job) => {
+      if (tag === 'flaky' && this.failuresLeft-- > 0) throw new Error('first run fails');
+      this.seen.push(`${tag}#${job.retryCount}`);
+    });
+  }
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!check()) throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('jobs: transactional outbox on pg-boss', () => {
+  let t: TestApp;
+  let recorder: Recorder;
+  let jobs: JobsService;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { providers: [Recorder] });
+    recorder = t.app.get(Recorder);
+    jobs = t.app.get(JobsService);
+  });
+  afterAll(() => t.close());
+
+  it('runs a job sent in a committed transaction and never one sent in a rolled-back one', async () => {
+    await t.app.get(DataSource).transaction(async (manager) => {
+      await jobs.send(manager, 'test-record', { tag: 'committed' });
+    });
+    await expect(
+      t.app.get(DataSource).transaction(async (manager) => {
+        await jobs.send(manager, 'test-record', { tag: 'rolled-back' });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    jobs.wake('test-record');
+    await until(() => recorder.seen.includes('committed#0'), 'the committed job');
+    await jobs.send(undefined, 'test-record', { tag: 'marker' });
+    jobs.wake('test-record');
+    await until(() => recorder.seen.includes('marker#0'), 'the marker job');
+    expect(recorder.seen).not.toContain('rolled-back#0');
+  });
+
+  it('retries a failing job', async () => {
+    await jobs.send(undefined, 'test-record', { tag: 'flaky' });
+    jobs.wake('test-record');
+    await until(() => recorder.seen.some((s) => s.startsWith('flaky#')), 'the retried job');
+    expect(recorder.seen).toContain('flaky#1');
+  });
+});
