@@ -1,4 +1,5 @@
 import { Organisations1795300000000 } from './1795300000000-Organisations.js';
+import { Envelopes1795320000000 } from './1795320000000-Envelopes.js';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
-export const migrations = [Organisations1795300000000];
+export const migrations = [Organisations1795300000000, Envelopes1795320000000];

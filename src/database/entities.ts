@@ -1,5 +1,11 @@
+import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
+import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
+import { Envelope } from '../envelopes/entities/envelope.entity.js';
+import { Signer } from '../envelopes/entities/signer.entity.js';
 import { ApiKey } from '../organisations/api-key.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { RoundDocument } from '../signing-rounds/round-document.entity.js';
+import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 
 /** Every TypeORM entity; a feature adds its entities here. */
-export const entities = [Organisation, ApiKey];
+export const entities = [Organisation, ApiKey, Envelope, EnvelopeDocument, Signer, DocumentSignature, SigningRound, RoundDocument];

@@ -1,3 +1,5 @@
+import { ENVELOPE_ERRORS } from '../../envelopes/envelope.errors.js';
+
 /**
  * Every error code Kezek answers with, and its HTTP status. The table is exhaustive: a code that is not
  * listed does not type-check. Features keep their own table and spread it in here.
@@ -27,6 +29,7 @@ const ORGANISATION_ERRORS = {
 export const ERROR_STATUS = {
   ...COMMON_ERRORS,
   ...ORGANISATION_ERRORS,
+  ...ENVELOPE_ERRORS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

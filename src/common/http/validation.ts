@@ -28,3 +28,8 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/** Validates a body that did not arrive as plain JSON (e.g. the JSON field of a multipart request). */
+export async function validateBody<T extends object>(dto: new () => T, plain: unknown): Promise<T> {
+  return createValidationPipe().transform(plain, { type: 'body', metatype: dto }) as Promise<T>;
+}

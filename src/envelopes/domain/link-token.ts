@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Signer links carry 256 random bits; only their SHA-256 is used to find the signer. */
+export function generateLinkToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashLinkToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export function isWellFormedLinkToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}

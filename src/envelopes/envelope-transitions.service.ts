@@ -1,0 +1,181 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { mergeSignedData } from '../cms/index.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { Actor } from '../common/http/actor.js';
+import { type Effect, stepMachine } from '../common/domain/machine-step.js';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { RoundDocument } from '../signing-rounds/round-document.entity.js';
+import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { type EnvelopeContext, type EnvelopeEffect, type EnvelopeEvent, envelopeMachine } from './domain/envelope.machine.js';
+import { DocumentSignature } from './entities/document-signature.entity.js';
+import { EnvelopeDocument } from './entities/envelope-document.entity.js';
+import { Envelope } from './entities/envelope.entity.js';
+import { Signer } from './entities/signer.entity.js';
+
+/**
+ * The one place where an envelope changes state: locks the row, computes the next state with the pure
+ * machine, stores it with its mirrors (status columns), and carries out the machine's effects in the same
+ * transaction (audit events, outbound webhooks, merged CMS). Callers pass the transaction's manager.
+ */
+@Injectable()
+export class EnvelopeTransitionsService {
+  private readonly box: SecretBox;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    private readonly webhooks: WebhooksService,
+  ) {
+    this.box = new SecretBox(config.secretsKey);
+  }
+
+  /** Locks the organisation's envelope for the rest of the transaction; 404 for another organisation's id. */
+  async lock(manager: EntityManager, organisationId: string, envelopeId: string): Promise<Envelope> {
+    const envelope = await manager
+      .getRepository(Envelope)
+      .createQueryBuilder('e')
+      .setLock('pessimistic_write')
+      .where('e.id = :envelopeId AND e.organisation_id = :organisationId', { envelopeId, organisationId })
+      .getOne();
+    if (!envelope) throw new AppError('ENVELOPE_NOT_FOUND', `Envelope ${envelopeId} not found`);
+    return envelope;
+  }
+
+  /**
+   * Applies `event` to a locked envelope. Returns false when the machine ignored it (a duplicate, a late
+   * result, an envelope already finished): the loser of a race is a no-op, not an error.
+   */
+  async apply(manager: EntityManager, envelope: Envelope, event: EnvelopeEvent, actor: Actor): Promise<boolean> {
+    const step = stepMachine<EnvelopeContext>(envelopeMachine, envelope.machineState, event);
+    if (!step.changed) return false;
+    const from = envelope.status;
+    envelope.machineState = step.state;
+    envelope.status = step.state.value as Envelope['status'];
+    await manager.getRepository(Envelope).update(
+      { id: envelope.id },
+      { machineState: step.state as never, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
+    );
+    await this.mirrorSigners(manager, envelope, step.state.context);
+    await this.audit.append(manager, {
+      organisationId: envelope.organisationId,
+      envelopeId: envelope.id,
+      type: 'envelope.event',
+      actor: { kind: actor.kind, id: actor.id },
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      data: { event: summariseEvent(event), from, to: envelope.status },
+    });
+    for (const effect of step.effects) await this.carryOut(manager, envelope, effect as EnvelopeEffect & Effect, actor);
+    return true;
+  }
+
+  private async mirrorSigners(manager: EntityManager, envelope: Envelope, context: EnvelopeContext): Promise<void> {
+    for (const slot of context.signers) {
+      await manager.getRepository(Signer).update({ id: slot.id, envelopeId: envelope.id }, { status: slot.status, attempts: slot.attempts });
+    }
+  }
+
+  private async carryOut(manager: EntityManager, envelope: Envelope, effect: EnvelopeEffect, actor: Actor): Promise<void> {
+    const signers = manager.getRepository(Signer);
+    const now = new Date();
+    switch (effect.type) {
+      case 'activateSigners': {
+        await signers.update({ id: In(effect.params.signerIds), envelopeId: envelope.id }, { activatedAt: now });
+        for (const signer of await signers.findBy({ id: In(effect.params.signerIds), envelopeId: envelope.id })) {
+          await this.emit(manager, envelope, 'signer.activated', {
+            signer: { id: signer.id, fullName: signer.fullName, routingOrder: signer.routingOrder, link: this.signerLink(signer) },
+          });
+        }
+        return;
+      }
+      case 'signerSigned':
+        await signers.update({ id: effect.params.signerId, envelopeId: envelope.id }, { signedAt: now });
+        await this.emit(manager, envelope, 'signer.signed', { signer: { id: effect.params.signerId } });
+        return;
+      case 'groupCompleted':
+        await this.mergeGroup(manager, envelope, effect.params.routingOrder, effect.params.signerIds);
+        return;
+      case 'attemptCounted':
+        return; // the round's own webhook (round.canceled / round.rejected) tells integrators
+      case 'signerFailed':
+        await signers.update({ id: effect.params.signerId, envelopeId: envelope.id }, { failedAt: now });
+        await this.emit(manager, envelope, 'signer.failed', { signer: { id: effect.params.signerId } });
+        return;
+      case 'signerDeclined':
+        await signers.update({ id: effect.params.signerId, envelopeId: envelope.id }, { declinedAt: now, declineReason: effect.params.reason });
+        await this.emit(manager, envelope, 'signer.declined', { signer: { id: effect.params.signerId }, reason: effect.params.reason });
+        return;
+      case 'envelopeFinished': {
+        await manager.getRepository(Envelope).update({ id: envelope.id }, { finishedAt: now, statusReason: effect.params.reason });
+        envelope.finishedAt = now;
+        envelope.statusReason = effect.params.reason;
+        const type = `envelope.${effect.params.status.toLowerCase()}` as const;
+        await this.emit(manager, envelope, type, { reason: effect.params.reason, by: actor.kind });
+        return;
+      }
+    }
+  }
+
+  /**
+   * A routing group has signed: each document's next input is the group's CMS, merged into one SignedData
+   * when the group signed in parallel.
+   */
+  private async mergeGroup(manager: EntityManager, envelope: Envelope, routingOrder: number, signerIds: string[]): Promise<void> {
+    const documents = await manager.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } });
+    const rounds = await manager.getRepository(SigningRound).find({
+      where: { envelopeId: envelope.id, signerId: In(signerIds), status: 'FINISHED' },
+      order: { createdAt: 'DESC' },
+    });
+    // The accepted round of each signer (one per signer: the signer stops being active once accepted).
+    const acceptedRounds = signerIds.map((signerId) => rounds.find((r) => r.signerId === signerId && r.rejectionReason === null));
+    if (acceptedRounds.some((r) => !r)) throw new Error(`Group ${routingOrder} of envelope ${envelope.id} completed without an accepted round per signer`);
+    const results = await manager.getRepository(RoundDocument).find({
+      where: { roundId: In(acceptedRounds.map((r) => r!.id)) },
+      select: { id: true, roundId: true, documentId: true, cms: true },
+    });
+    for (const document of documents) {
+      const cmsList = acceptedRounds.map((round) => {
+        const result = results.find((r) => r.roundId === round!.id && r.documentId === document.id);
+        if (!result) throw new Error(`Round ${round!.id} has no result for document ${document.id}`);
+        return new Uint8Array(result.cms);
+      });
+      const cms = Buffer.from(cmsList.length === 1 ? cmsList[0] : mergeSignedData(cmsList));
+      await manager.getRepository(DocumentSignature).insert({
+        documentId: document.id,
+        organisationId: envelope.organisationId,
+        routingOrder,
+        cms,
+        cmsSha256: createHash('sha256').update(cms).digest('hex'),
+      });
+    }
+    await this.audit.append(manager, {
+      organisationId: envelope.organisationId,
+      envelopeId: envelope.id,
+      type: 'group.completed',
+      actor: { kind: 'system' },
+      data: { routingOrder, signerIds, merged: signerIds.length > 1 },
+    });
+  }
+
+  private emit(manager: EntityManager, envelope: Envelope, type: Parameters<WebhooksService['emit']>[2], data: Record<string, unknown>): Promise<void> {
+    return this.webhooks.emit(manager, envelope.organisationId, type, {
+      envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
+      ...data,
+    }, envelope.id);
+  }
+
+  /** The signer's durable link: `/s/{token}` on this service. */
+  signerLink(signer: Pick<Signer, 'linkTokenSealed'>): string {
+    return `${this.config.publicBaseUrl}/s/${this.box.open(signer.linkTokenSealed)}`;
+  }
+}
+
+function summariseEvent(event: EnvelopeEvent): Record<string, unknown> {
+  return { ...event };
+}

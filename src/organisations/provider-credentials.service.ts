@@ -1,0 +1,81 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import { CloudEdsClientFactory } from '../cloud-eds/cloud-eds-client.factory.js';
+import type { CloudEdsClient } from '../cloud-eds/cloud-eds.client.js';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { SandboxOrganisationsService } from '../sandbox/sandbox-organisations.service.js';
+import { Organisation } from './organisation.entity.js';
+
+/**
+ * Each organisation signs through its own Cloud EDS account: its API key and the secret the provider signs
+ * webhooks with, both sealed at rest. With the local sandbox enabled, an organisation without credentials gets
+ * a sandbox account on first use, whose webhooks come back to this service.
+ */
+@Injectable()
+export class ProviderCredentialsService {
+  private readonly box: SecretBox;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clients: CloudEdsClientFactory,
+    @Optional() private readonly sandbox?: SandboxOrganisationsService,
+  ) {
+    this.box = new SecretBox(config.secretsKey);
+  }
+
+  async set(organisationId: string, credentials: { apiKey: string; webhookSecret: string }): Promise<void> {
+    const result = await this.db.getRepository(Organisation).update(
+      { id: organisationId },
+      { providerApiKeySealed: this.box.seal(credentials.apiKey), providerWebhookSecretSealed: this.box.seal(credentials.webhookSecret) },
+    );
+    if (!result.affected) throw new AppError('ORGANISATION_NOT_FOUND', `Organisation ${organisationId} not found`);
+  }
+
+  /** Makes sure the organisation can create provider sessions (provisioning a sandbox account if possible). */
+  async ensureConfigured(organisationId: string): Promise<void> {
+    if (await this.sealed(organisationId)) return;
+    if (!this.sandbox) {
+      throw new AppError('PROVIDER_NOT_CONFIGURED', 'This organisation has no Cloud EDS credentials: set them with `kezek org provider set`');
+    }
+    const account = await this.sandbox.create({
+      name: `Kezek organisation ${organisationId}`,
+      webhookUrl: this.webhookUrl(organisationId),
+    });
+    await this.db.getRepository(Organisation).update(
+      { id: organisationId, providerApiKeySealed: IsNull() },
+      { providerApiKeySealed: this.box.seal(account.apiKey), providerWebhookSecretSealed: this.box.seal(account.webhookSecret) },
+    );
+  }
+
+  async clientFor(organisationId: string): Promise<CloudEdsClient> {
+    const sealed = await this.sealed(organisationId);
+    if (!sealed) throw new AppError('PROVIDER_NOT_CONFIGURED', 'This organisation has no Cloud EDS credentials: set them with `kezek org provider set`');
+    return this.clients.forApiKey(this.box.open(sealed.apiKey));
+  }
+
+  async webhookSecret(organisationId: string): Promise<string | undefined> {
+    const sealed = await this.sealed(organisationId);
+    return sealed?.webhookSecret ? this.box.open(sealed.webhookSecret) : undefined;
+  }
+
+  /** Where the provider should send this organisation's webhooks. */
+  webhookUrl(organisationId: string): string {
+    return `${this.config.publicBaseUrl}/v1/provider-webhooks/cloud-eds/${organisationId}`;
+  }
+
+  private async sealed(organisationId: string): Promise<{ apiKey: string; webhookSecret: string | null } | undefined> {
+    const row = await this.db
+      .getRepository(Organisation)
+      .createQueryBuilder('o')
+      .select(['o.id', 'o.providerApiKeySealed', 'o.providerWebhookSecretSealed'])
+      .where('o.id = :organisationId', { organisationId })
+      .getOne();
+    if (!row?.providerApiKeySealed) return undefined;
+    return { apiKey: row.providerApiKeySealed, webhookSecret: row.providerWebhookSecretSealed };
+  }
+}

@@ -1,0 +1,73 @@
+import type { SignatureReport, VerificationReport } from '../../cms/index.js';
+import type { Verdict } from './signing-round.machine.js';
+
+/**
+ * Kezek's check of one document a signer returned, before anything moves on:
+ * every signature verifies, the content leads back to the original, the earlier signers are all still there,
+ * and exactly one signature is new and made with a certificate carrying the signer's IIN.
+ */
+export interface DocumentCheck {
+  documentName: string;
+  originalSha256: string;
+  expectedIin: string;
+  /** The report of what was uploaded (undefined for the first group, which uploads the original). */
+  input?: VerificationReport;
+  output: VerificationReport;
+  /** Without configured trust anchors the chain cannot be checked; that alone does not reject a round. */
+  chainChecked: boolean;
+}
+
+/** Identifies a signature across nesting levels (its depth changes when the next signer wraps it). */
+export function signatureFingerprint(signature: SignatureReport): string {
+  return [signature.certificate?.sha256 ?? '', signature.signingTime ?? '', signature.signatureValueSha256 ?? ''].join('|');
+}
+
+function acceptable(signature: SignatureReport, chainChecked: boolean): boolean {
+  if (signature.indication === 'TOTAL_PASSED') return true;
+  return !chainChecked && signature.indication === 'INDETERMINATE' && signature.subIndication === 'NO_CERTIFICATE_CHAIN_FOUND';
+}
+
+export function checkDocument(check: DocumentCheck): Verdict {
+  const { output, documentName } = check;
+  if (output.indication === 'TOTAL_FAILED' && output.subIndication === 'FORMAT_FAILURE') {
+    return { accepted: false, reason: 'SIGNATURE_INVALID', message: `${documentName}: the returned signature is not a readable CMS (${output.message ?? 'format failure'})` };
+  }
+  const broken = output.signatures.find((s) => !acceptable(s, check.chainChecked));
+  if (broken || output.signatures.length === 0) {
+    return {
+      accepted: false,
+      reason: 'SIGNATURE_INVALID',
+      message: `${documentName}: ${broken ? `signature ${broken.index} at depth ${broken.depth} is ${broken.indication}${broken.subIndication ? `/${broken.subIndication}` : ''}` : 'no signature found'}`,
+    };
+  }
+  if (output.content.sha256 !== check.originalSha256) {
+    return { accepted: false, reason: 'CONTENT_MISMATCH', message: `${documentName}: the signed content is not the original document (SHA-256 ${output.content.sha256})` };
+  }
+  const before = new Set((check.input?.signatures ?? []).map(signatureFingerprint));
+  const after = new Set(output.signatures.map(signatureFingerprint));
+  if ([...before].some((fingerprint) => !after.has(fingerprint))) {
+    return { accepted: false, reason: 'CONTENT_MISMATCH', message: `${documentName}: earlier signers' signatures are missing from the returned CMS` };
+  }
+  const added = output.signatures.filter((s) => !before.has(signatureFingerprint(s)));
+  if (added.length !== 1) {
+    return { accepted: false, reason: 'IDENTITY_MISMATCH', message: `${documentName}: expected exactly one new signature, found ${added.length}` };
+  }
+  const iin = added[0].signer?.iin;
+  if (iin !== check.expectedIin) {
+    return {
+      accepted: false,
+      reason: 'IDENTITY_MISMATCH',
+      message: `${documentName}: signed with a certificate of ${iin ? `IIN ending ${iin.slice(-4)}` : 'no IIN'}, not the expected signer's`,
+    };
+  }
+  return { accepted: true };
+}
+
+/** The verdict of a round: the first document that fails decides; all must pass. */
+export function roundVerdict(checks: DocumentCheck[]): Verdict {
+  for (const check of checks) {
+    const verdict = checkDocument(check);
+    if (!verdict.accepted) return verdict;
+  }
+  return { accepted: true };
+}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../common/errors/app-error.js';
+import { type RoundCheckJob, ROUND_CHECK_QUEUE } from '../envelopes/envelope-jobs.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
+import { checkWebhookSignature } from './domain/provider-webhook-signature.js';
+import { SigningRound } from './signing-round.entity.js';
+
+export interface IncomingProviderWebhook {
+  organisationId: string;
+  webhookId?: string;
+  timestamp?: string;
+  signature?: string;
+  rawBody: Buffer;
+  ip?: string;
+}
+
+/**
+ * Receives the provider's session webhooks: signature checked in constant time with the organisation's
+ * secret, stale timestamps refused, each delivery id processed once. The only effect is a status check of
+ * the round through the provider API; the body itself is never taken as the state.
+ */
+@Injectable()
+export class ProviderWebhooksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly providers: ProviderCredentialsService,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async receive(webhook: IncomingProviderWebhook): Promise<{ result: 'accepted' | 'duplicate' | 'unknown-session' }> {
+    const secret = await this.providers.webhookSecret(webhook.organisationId);
+    const check = secret ? checkWebhookSignature({ secret, timestamp: webhook.timestamp, signature: webhook.signature, rawBody: webhook.rawBody }) : 'invalid';
+    if (check === 'invalid') throw new AppError('PROVIDER_WEBHOOK_SIGNATURE_INVALID', 'Webhook signature missing or invalid');
+    if (check === 'stale') throw new AppError('PROVIDER_WEBHOOK_STALE', 'Webhook timestamp is too far from the current time');
+
+    let sessionId: unknown;
+    try {
+      sessionId = (JSON.parse(webhook.rawBody.toString('utf8')) as { session_id?: unknown }).session_id;
+    } catch {
+      throw new AppError('VALIDATION_FAILED', 'Webhook body is not JSON');
+    }
+    if (typeof sessionId !== 'string' || sessionId.length > 200) throw new AppError('VALIDATION_FAILED', 'session_id: required');
+    const webhookId = webhook.webhookId?.slice(0, 200) || createHash('sha256').update(`${webhook.timestamp}.`).update(webhook.rawBody).digest('hex');
+
+    const result = await this.db.transaction(async (manager) => {
+      const fresh = await manager.query(
+        `INSERT INTO provider_webhook_receipt (organisation_id, webhook_id, session_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING webhook_id`,
+        [webhook.organisationId, webhookId, sessionId],
+      );
+      if (!fresh.length) return 'duplicate' as const;
+      const round = await manager.getRepository(SigningRound).findOneBy({ sessionId: sessionId as string, organisationId: webhook.organisationId });
+      if (!round) return 'unknown-session' as const;
+      await this.audit.append(manager, {
+        organisationId: round.organisationId,
+        envelopeId: round.envelopeId,
+        type: 'provider.webhook_received',
+        actor: { kind: 'provider', id: round.sessionId },
+        ip: webhook.ip,
+        data: { webhookId, roundId: round.id, body: safeJson(webhook.rawBody) },
+      });
+      await this.jobs.send<RoundCheckJob>(manager, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'webhook' });
+      return 'accepted' as const;
+    });
+    if (result === 'accepted') this.jobs.wake(ROUND_CHECK_QUEUE);
+    return { result };
+  }
+}
+
+function safeJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return null;
+  }
+}

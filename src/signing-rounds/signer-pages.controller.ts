@@ -1,0 +1,84 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppError } from '../common/errors/app-error.js';
+import { requestActor } from '../common/http/actor.js';
+import { Public } from '../organisations/auth.js';
+import { errorPage, type Language, linkPage, returnPage } from './signer-pages.view.js';
+import { SigningService } from './signing.service.js';
+
+const LANGUAGES: Language[] = ['kz', 'en', 'ru'];
+
+/** The signer's pages behind a durable link `/s/{token}`: see, sign, decline, and come back from the provider. */
+@Public()
+@ApiExcludeController()
+@Controller('s')
+export class SignerPagesController {
+  constructor(private readonly signing: SigningService) {}
+
+  @Get(':token')
+  async open(@Param('token') token: string, @Query('lang') lang: string | undefined, @Req() request: Request, @Res() response: Response) {
+    await this.render(response, lang, async (fallback) => {
+      await this.signing.recordOpen(token, requestActor('signer', request));
+      const view = await this.signing.view(token);
+      return { status: 200, html: linkPage(view, token, this.language(lang, view.envelope.language ?? fallback)) };
+    });
+  }
+
+  @Post(':token/sign')
+  async sign(@Param('token') token: string, @Query('lang') lang: string | undefined, @Req() request: Request, @Res() response: Response) {
+    try {
+      const url = await this.signing.startSigning(token, requestActor('signer', request));
+      response.redirect(303, url);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code === 'SIGNER_LINK_NOT_FOUND') throw error;
+      await this.render(response, lang, async () => {
+        const view = await this.signing.view(token);
+        return { status: error.status, html: linkPage(view, token, this.language(lang, view.envelope.language), error.message) };
+      });
+    }
+  }
+
+  @Post(':token/decline')
+  async decline(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() request: Request, @Res() response: Response) {
+    const reason = typeof body?.reason === 'string' ? body.reason.trim().slice(0, 500) : '';
+    await this.render(response, undefined, async () => {
+      if (!reason) throw new AppError('VALIDATION_FAILED', 'Please say why you decline');
+      await this.signing.decline(token, reason, requestActor('signer', request));
+      const view = await this.signing.view(token);
+      return { status: 200, html: linkPage(view, token, view.envelope.language) };
+    });
+  }
+
+  @Get(':token/return')
+  async returned(
+    @Param('token') token: string,
+    @Query('status') status: string | undefined,
+    @Query('reason') reason: string | undefined,
+    @Query('lang') lang: string | undefined,
+    @Res() response: Response,
+  ) {
+    await this.render(response, lang, async () => {
+      await this.signing.returned(token, status, reason);
+      const view = await this.signing.view(token);
+      return { status: 200, html: returnPage(view, token, this.language(lang, view.envelope.language), view.envelope.redirectUrl) };
+    });
+  }
+
+  private language(requested: string | undefined, fallback: Language): Language {
+    return LANGUAGES.includes(requested as Language) ? (requested as Language) : fallback;
+  }
+
+  /** Public pages answer errors as pages, not JSON. */
+  private async render(response: Response, lang: string | undefined, build: (fallback: Language) => Promise<{ status: number; html: string }>): Promise<void> {
+    const language = this.language(lang, 'ru');
+    response.setHeader('Cache-Control', 'no-store');
+    try {
+      const { status, html } = await build(language);
+      response.status(status).type('html').send(html);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      response.status(error.status).type('html').send(errorPage(error.message, language));
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { PersistedState } from '../common/domain/machine-step.js';
+import type { RoundContext, RoundStatus } from './domain/signing-round.machine.js';
+
+@Entity('signing_round')
+export class SigningRound {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'organisation_id' }) organisationId: string;
+  @Column('uuid', { name: 'envelope_id' }) envelopeId: string;
+  @Column('uuid', { name: 'signer_id' }) signerId: string;
+  @Column('int') attempt: number;
+  @Column('int', { name: 'routing_order' }) routingOrder: number;
+  @Column('text', { name: 'session_id' }) sessionId: string;
+  @Column('text', { name: 'check_id' }) checkId: string;
+  /** Which provider document id each envelope document was uploaded as. */
+  @Column('jsonb') uploads: { documentId: string; providerDocumentId: string; inputSha256: string }[];
+  @Column('text') status: RoundStatus;
+  @Column('jsonb', { name: 'machine_state' }) machineState: PersistedState<RoundContext>;
+  @Column('int', { name: 'machine_version' }) machineVersion: number;
+  @Column('text', { name: 'failure_reason', nullable: true }) failureReason: string | null;
+  @Column('text', { name: 'rejection_reason', nullable: true }) rejectionReason: string | null;
+  @Column('text', { name: 'rejection_message', nullable: true }) rejectionMessage: string | null;
+  @Column('text', { name: 'redirect_status', nullable: true }) redirectStatus: string | null;
+  @Column('text', { name: 'redirect_reason', nullable: true }) redirectReason: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  /** The provider session's 30 minutes end here. */
+  @Column('timestamptz', { name: 'expires_at' }) expiresAt: Date;
+  @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt: Date | null;
+  @Column('timestamptz', { name: 'last_checked_at', nullable: true }) lastCheckedAt: Date | null;
+}
