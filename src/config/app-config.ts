@@ -34,6 +34,8 @@ export const configSchema = z.object({
     .optional(),
   /** Where the embedded setup keeps a generated SECRETS_KEY. */
   SECRETS_KEY_FILE: z.string().min(1).default('.kezek/secrets.key'),
+  /** Whether this instance runs background jobs (an API-only instance may set false; jobs still queue). */
+  JOBS_WORKERS_ENABLED: booleanString.default(true),
   /** How often a live provider session is polled when no webhook has told us anything. */
   ROUND_POLL_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(600).default(20),
   /** PEM file of trust anchors (e.g. NCA root and intermediate certificates) for signer certificate chains. */

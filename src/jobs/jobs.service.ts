@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { DATABASE_URL } from '../database/database-url.js';
 
 export interface QueueDefinition {
@@ -42,7 +44,10 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly workers = new Map<string, string[]>();
   private started = false;
 
-  constructor(@Inject(DATABASE_URL) databaseUrl: string) {
+  constructor(
+    @Inject(DATABASE_URL) databaseUrl: string,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: 'kezek-jobs' });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
   }
@@ -77,6 +82,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         retryBackoff: true,
         expireInSeconds: definition.expireInSeconds ?? 300,
       });
+      if (!this.config.JOBS_WORKERS_ENABLED) continue;
       const ids: string[] = [];
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {
         ids.push(

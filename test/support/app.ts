@@ -15,16 +15,22 @@ export interface TestApp {
   db: DataSource;
   /** The listening server's base URL (the app listens on an ephemeral loopback port). */
   baseUrl: string;
+  /** Closes the app and drops its database. */
   close(): Promise<void>;
+  /** Closes the app but keeps the database, for a restart on the same data. */
+  stop(): Promise<void>;
 }
+
+/** One key per test process, so an app restarted on the same database can read what it sealed. */
+const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
 
 /**
  * The whole application over HTTP on its own fresh database, configured like production apart from
  * `env` overrides. Nothing is mocked.
  */
-export async function startTestApp(env: Record<string, string> = {}, extra: { providers?: Provider[] } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', SECRETS_KEY: randomBytes(32).toString('base64'), ...env, DATABASE_URL: database.url, MIGRATIONS_RUN: 'false' });
+export async function startTestApp(env: Record<string, string> = {}, extra: { providers?: Provider[]; database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = extra.database ?? (await createTestDatabase());
+  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', SECRETS_KEY: TEST_SECRETS_KEY, ...env, DATABASE_URL: database.url, MIGRATIONS_RUN: 'false' });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register({ config, databaseUrl: database.url })], providers: extra.providers ?? [] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true, rawBody: true });
   configureApp(app, config);
@@ -42,6 +48,7 @@ export async function startTestApp(env: Record<string, string> = {}, extra: { pr
       await app.close();
       await database.drop();
     },
+    stop: () => app.close(),
   };
 }
 

@@ -77,7 +77,7 @@ export class SignerInputDto {
   @MaxLength(200)
   fullName: string;
 
-  @ApiProperty({ description: 'IIN: 12 digits with a valid check digit; the signing certificate must carry it', example: '900101300124' })
+  @ApiProperty({ description: 'IIN: 12 digits with a valid check digit; the signing certificate must carry it', example: '900101300126' })
   @IsIin()
   iin: string;
 

@@ -1,0 +1,175 @@
+import { SecretBox } from '../src/common/crypto/secret-box.js';
+import { verifyCms } from '../src/cms/index.js';
+import { ENVELOPE_EXPIRE_QUEUE, ROUND_CHECK_QUEUE } from '../src/envelopes/envelope-jobs.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { Organisation } from '../src/organisations/organisation.entity.js';
+import { signWebhook } from '../src/signing-rounds/domain/provider-webhook-signature.js';
+import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
+import { IINS, makePdf } from './support/documents.js';
+import { signers, SigningDriver, until } from './support/signing.js';
+
+async function envelopeBody(count: number, orders?: number[]) {
+  return {
+    title: 'Reliability',
+    documents: [{ name: 'contract.pdf', contentBase64: (await makePdf()).toString('base64') }],
+    signers: signers(IINS.slice(0, count), orders),
+    send: true,
+  };
+}
+
+async function webhookSecret(t: TestApp, organisationId: string): Promise<string> {
+  const row = await t.db.getRepository(Organisation).createQueryBuilder('o').select(['o.id', 'o.providerWebhookSecretSealed']).where('o.id = :id', { id: organisationId }).getOneOrFail();
+  return new SecretBox(t.config.secretsKey).open(row.providerWebhookSecretSealed!);
+}
+
+describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
+  let t: TestApp;
+  let drive: SigningDriver;
+
+  beforeAll(async () => {
+    t = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '2' });
+    drive = new SigningDriver(t, await createOrganisation(t, 'Acme'));
+  });
+  afterAll(() => t.close());
+
+  it('expires an envelope at its deadline; live sessions are left to die', async () => {
+    const created = await drive.create(await envelopeBody(2));
+    await drive.startSigning(created.signers[0].link!);
+    await t.db.query(`UPDATE envelope SET expires_at = now() - interval '1 second' WHERE id = $1`, [created.id]);
+    const jobs = t.app.get(JobsService);
+    await jobs.send(undefined, ENVELOPE_EXPIRE_QUEUE, { organisationId: drive.organisation.id, envelopeId: created.id });
+    jobs.wake(ENVELOPE_EXPIRE_QUEUE);
+    const view = await drive.waitForStatus(created.id, 'EXPIRED');
+    expect(view.signers[0].rounds[0].status).toBe('STARTED');
+    await drive.http.post(`${drive.path(created.signers[0].link!)}/sign`).expect(409);
+  });
+
+  it('treats a provider session past its 30 minutes as expired even if nobody says so', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    await t.db.query(`UPDATE signing_round SET expires_at = now() - interval '2 minutes' WHERE session_id = $1`, [sessionId]);
+    const roundId = (await drive.get(created.id)).signers[0].rounds[0].id;
+    const jobs = t.app.get(JobsService);
+    await jobs.send(undefined, ROUND_CHECK_QUEUE, { roundId, trigger: 'deadline' });
+    jobs.wake(ROUND_CHECK_QUEUE);
+    const view = await until(async () => {
+      const v = await drive.get(created.id);
+      return v.signers[0].rounds[0].status === 'CANCELED' ? v : undefined;
+    }, 'the round to expire');
+    expect(view.signers[0].rounds[0].failureReason).toBe('EXPIRED');
+    expect(view.signers[0].attempts).toBe(1);
+    const second = await drive.startSigning(created.signers[0].link!);
+    expect(second.sessionId).not.toBe(sessionId);
+  });
+
+  it('provider webhooks: a valid one triggers a status check; duplicates, replays and forgeries do nothing', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    await drive.complete(sessionId, { outcome: 'sign' });
+    const secret = await webhookSecret(t, drive.organisation.id);
+    const body = JSON.stringify({ event: 'session.finished', session_id: sessionId, status: 'FINISHED', failure_reason: null, check_id: 'x', time: new Date().toISOString() });
+    const now = String(Math.floor(Date.now() / 1000));
+    const path = `/v1/provider-webhooks/cloud-eds/${drive.organisation.id}`;
+    const send = (headers: Record<string, string>, payload = body) => drive.http.post(path).set('content-type', 'application/json').set(headers).send(payload);
+
+    const forged = await send({ 'x-webhook-id': 'forged-1', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook('not-the-secret', now, body) });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe('PROVIDER_WEBHOOK_SIGNATURE_INVALID');
+    const old = String(Math.floor(Date.now() / 1000) - 3600);
+    const replayed = await send({ 'x-webhook-id': 'old-1', 'x-webhook-timestamp': old, 'x-webhook-signature': signWebhook(secret, old, body) });
+    expect(replayed.body.error.code).toBe('PROVIDER_WEBHOOK_STALE');
+    const tampered = await send({ 'x-webhook-id': 'tampered-1', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook(secret, now, body) }, body.replace('FINISHED', 'CANCELED'));
+    expect(tampered.status).toBe(401);
+
+    const valid = await send({ 'x-webhook-id': 'hook-1', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook(secret, now, body) }).expect(202);
+    expect(['accepted', 'duplicate']).toContain(valid.body.result);
+    const duplicate = await send({ 'x-webhook-id': 'hook-1', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook(secret, now, body) }).expect(202);
+    expect(duplicate.body.result).toBe('duplicate');
+    await drive.waitForStatus(created.id, 'COMPLETED');
+    const receipts = await t.db.query(`SELECT webhook_id FROM provider_webhook_receipt WHERE organisation_id = $1 AND webhook_id IN ('hook-1', 'forged-1', 'old-1', 'tampered-1')`, [drive.organisation.id]);
+    expect(receipts.map((r: { webhook_id: string }) => r.webhook_id)).toEqual(['hook-1']);
+  });
+
+  it('learns the outcome from the provider webhook alone (the signer never comes back)', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    await drive.complete(sessionId, { outcome: 'sign' });
+    await drive.waitForStatus(created.id, 'COMPLETED');
+  });
+
+  it('co-signing mode: the sandbox adds signerInfos side by side and the chain still verifies', async () => {
+    const other = new SigningDriver(t, await createOrganisation(t, 'Co-signers'));
+    const created = await other.create(await envelopeBody(3, [1, 2, 2]));
+    await other.http.patch('/sandbox/automation/organisation').set('x-api-key', await other.providerKey()).send({ mode: 'cosign' }).expect(200);
+    for (const i of [0, 1, 2]) await other.round(created.id, i);
+    const view = await other.waitForStatus(created.id, 'COMPLETED');
+    const ca = (await other.http.get('/sandbox/ca.pem')).text;
+    const report = await verifyCms(await other.signedCms(created.id, view.documents[0].id), { trustAnchors: [ca] });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures).toHaveLength(3);
+    expect(new Set(report.signatures.map((s) => s.depth))).toEqual(new Set([0]));
+    expect(report.signatures[0].signer.iin).toBe(IINS[0]);
+  });
+
+  it('every envelope completes while the provider answers 503 to a third of calls', async () => {
+    const flaky = new SigningDriver(t, await createOrganisation(t, 'Flaky'));
+    const first = await flaky.create(await envelopeBody(1));
+    await flaky.http.put('/sandbox/automation/faults').set('x-api-key', await flaky.providerKey()).send({ unavailableRate: 0.33 }).expect(200);
+    const envelopes = [first, await flaky.create(await envelopeBody(3)), await flaky.create(await envelopeBody(3))];
+    for (const envelope of envelopes) {
+      for (let i = 0; i < envelope.signers.length; i++) {
+        // A signer whose "Sign" press meets a provider outage sees a 503 page and presses again.
+        await until(async () => {
+          try {
+            await flaky.round(envelope.id, i);
+            return true;
+          } catch (error) {
+            if (String(error).includes('503')) return false;
+            throw error;
+          }
+        }, 'a round through provider outages', 60_000);
+      }
+    }
+    for (const envelope of envelopes) await flaky.waitForStatus(envelope.id, 'COMPLETED');
+    await flaky.http.put('/sandbox/automation/faults').set('x-api-key', await flaky.providerKey()).send({ unavailableRate: 0 }).expect(200);
+  });
+});
+
+describe('envelopes: a crash between commit and job', () => {
+  it('a restart runs the committed job: the envelope finishes, nothing lost, no duplicate session', async () => {
+    const database = await createTestDatabase();
+    // First instance: queues jobs but runs none, standing in for a process killed right after its commits.
+    const first = await startTestApp({ SANDBOX_ENABLED: 'true', JOBS_WORKERS_ENABLED: 'false', ROUND_POLL_SECONDS: '600' }, { database });
+    const organisation = await createOrganisation(first, 'Crashy');
+    let drive = new SigningDriver(first, organisation);
+    const created = await drive.create(await envelopeBody(2));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    await drive.complete(sessionId, { outcome: 'sign' });
+    const secret = await webhookSecret(first, organisation.id);
+    const body = JSON.stringify({ event: 'session.finished', session_id: sessionId, status: 'FINISHED' });
+    const now = String(Math.floor(Date.now() / 1000));
+    await drive.http
+      .post(`/v1/provider-webhooks/cloud-eds/${organisation.id}`)
+      .set({ 'content-type': 'application/json', 'x-webhook-id': 'crash-1', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook(secret, now, body) })
+      .send(body)
+      .expect(202);
+    expect((await drive.get(created.id)).signers[0].status).toBe('ACTIVE');
+    await first.stop();
+
+    const second = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '600' }, { database });
+    try {
+      drive = new SigningDriver(second, organisation);
+      const progressed = await until(async () => {
+        const view = await drive.get(created.id);
+        return view.signers[1].status === 'ACTIVE' ? view : undefined;
+      }, 'the pending round check to run after the restart');
+      expect(progressed.signers[0].status).toBe('SIGNED');
+      expect(progressed.signers[0].rounds).toHaveLength(1);
+      await drive.round(created.id, 1);
+      await drive.waitForStatus(created.id, 'COMPLETED');
+    } finally {
+      await second.close();
+    }
+  });
+});
