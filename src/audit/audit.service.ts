@@ -38,7 +38,8 @@ export class AuditService {
   /**
    * Appends an event to the envelope's chain inside the caller's transaction, so the event exists if and only
    * if the change it records commits. Concurrent appends to one envelope are serialised by a transaction-level
-   * advisory lock on the envelope id (held until the caller commits or rolls back).
+   * advisory lock on the envelope id (held until the caller commits or rolls back). Needs READ COMMITTED (the
+   * default): the last event is read after the lock is taken, with a fresh snapshot.
    */
   async append(manager: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
     if (!manager.queryRunner?.isTransactionActive) {

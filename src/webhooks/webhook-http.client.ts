@@ -21,16 +21,17 @@ export interface WebhookPostResult {
 }
 
 /**
- * One POST to a webhook endpoint. Connects to the address that was checked (a fixed `lookup`), so a second
- * DNS answer cannot swap in a private address; TLS still verifies the certificate against the hostname.
+ * One POST to a webhook endpoint. Connects only to the addresses that were checked (a fixed `lookup`), so a
+ * second DNS answer cannot swap in a private address; TLS still verifies the certificate against the hostname.
  * Redirects are not followed (a 3xx is a failed attempt), and the whole exchange is bounded by the timeout.
  */
 export function postWebhook({ target, headers, body, timeoutMs, maxResponseBytes }: WebhookPost): Promise<WebhookPostResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  // Answers the socket's own lookup with the checked addresses (all of them for happy eyeballs).
   const pinned: LookupFunction = (_hostname, options, callback) => {
-    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
+    if (options.all) (callback as unknown as (e: null, a: WebhookTarget['addresses']) => void)(null, target.addresses);
+    else callback(null, target.addresses[0].address, target.addresses[0].family);
   };
   const client = target.url.protocol === 'https:' ? https : http;
 

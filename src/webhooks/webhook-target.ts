@@ -2,12 +2,12 @@ import { lookup } from 'node:dns/promises';
 import { classifyAddress, isAddressAllowed, type AddressClass } from './domain/address-classification.js';
 import { parseWebhookUrl, WebhookUrlError } from './domain/webhook-url.js';
 
-/** A webhook URL whose host resolved only to addresses it may be sent to; deliveries connect to `address`. */
+/** A webhook URL whose host resolved only to addresses it may be sent to; deliveries connect to those only. */
 export interface WebhookTarget {
   url: URL;
   hostname: string;
-  address: string;
-  family: 4 | 6;
+  /** Every address the host resolved to, all checked, in resolver order. */
+  addresses: { address: string; family: 4 | 6 }[];
 }
 
 export class WebhookTargetError extends Error {
@@ -49,6 +49,9 @@ export async function resolveWebhookTarget(raw: string, { allowPrivate }: { allo
       throw new WebhookTargetError('forbidden-address', `url: ${what} is a ${cls} address; webhooks go to public addresses only`, cls);
     }
   }
-  const [first] = addresses;
-  return { url: parsed.url, hostname: parsed.hostname, address: first.address, family: first.family === 6 ? 6 : 4 };
+  return {
+    url: parsed.url,
+    hostname: parsed.hostname,
+    addresses: addresses.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 })),
+  };
 }
