@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { loggerModule } from './common/logging/logger.js';
@@ -8,6 +9,8 @@ import { typeormOptions } from './database/typeorm-options.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { EnvelopesModule } from './envelopes/envelopes.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -29,6 +32,9 @@ export class AppModule {
         TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations)),
         JobsModule,
         OrganisationsModule,
+        AuditModule,
+        WebhooksModule,
+        EnvelopesModule,
         HealthModule,
       ],
     };

@@ -41,6 +41,17 @@ export const configSchema = z.object({
   /** PEM file of trust anchors (e.g. NCA root and intermediate certificates) for signer certificate chains. */
   TRUST_ANCHORS_FILE: z.string().min(1).optional(),
   MAX_DOCUMENT_BYTES: z.coerce.number({ message: 'expected a size in bytes' }).int().positive().default(10 * 1024 * 1024),
+  /**
+   * Development only: lets webhook endpoints use plain http and resolve to loopback, private, link-local or
+   * CGNAT addresses. Refused with NODE_ENV=production.
+   */
+  WEBHOOKS_ALLOW_PRIVATE: booleanString.default(false),
+  /** Retries after a failed webhook delivery (pg-boss, exponential backoff: ~delay·2^n with jitter). */
+  WEBHOOK_RETRY_LIMIT: z.coerce.number({ message: 'expected a number of retries' }).int().min(0).max(20).default(8),
+  /** The first retry's delay; each further retry waits about twice as long. */
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600).default(5),
+  /** How long one delivery attempt may take, from connecting to the end of the (capped) response. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).max(60_000).default(10_000),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {
@@ -73,6 +84,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const values = parsed.data;
+  if (values.WEBHOOKS_ALLOW_PRIVATE && values.NODE_ENV === 'production') {
+    throw new ConfigError(['WEBHOOKS_ALLOW_PRIVATE: a development setting, refused with NODE_ENV=production (got "true")']);
+  }
   const embeddedDatabase = values.DATABASE_URL === undefined;
   return {
     ...values,

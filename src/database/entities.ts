@@ -1,3 +1,4 @@
+import { AuditEvent } from '../audit/audit-event.entity.js';
 import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
@@ -6,6 +7,22 @@ import { ApiKey } from '../organisations/api-key.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { WebhookDeliveryAttempt } from '../webhooks/webhook-delivery-attempt.entity.js';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
 
 /** Every TypeORM entity; a feature adds its entities here. */
-export const entities = [Organisation, ApiKey, Envelope, EnvelopeDocument, Signer, DocumentSignature, SigningRound, RoundDocument];
+export const entities = [
+  Organisation,
+  ApiKey,
+  Envelope,
+  EnvelopeDocument,
+  Signer,
+  DocumentSignature,
+  SigningRound,
+  RoundDocument,
+  AuditEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+];

@@ -163,11 +163,11 @@ export class EnvelopeTransitionsService {
     });
   }
 
-  private emit(manager: EntityManager, envelope: Envelope, type: Parameters<WebhooksService['emit']>[2], data: Record<string, unknown>): Promise<void> {
-    return this.webhooks.emit(manager, envelope.organisationId, type, {
+  private async emit(manager: EntityManager, envelope: Envelope, type: Parameters<WebhooksService['emit']>[2], data: Record<string, unknown>): Promise<void> {
+    await this.webhooks.emit(manager, envelope.organisationId, type, {
       envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
       ...data,
-    }, envelope.id);
+    }, { envelopeId: envelope.id });
   }
 
   /** The signer's durable link: `/s/{token}` on this service. */

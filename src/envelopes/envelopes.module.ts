@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import type { AppConfig } from '../config/app-config.js';
@@ -20,6 +22,8 @@ import { EnvelopesService } from './envelopes.service.js';
 
 @Module({
   imports: [
+    AuditModule,
+    WebhooksModule,
     CloudEdsModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

@@ -161,10 +161,10 @@ export class EnvelopesService {
     await this.jobs.send(manager, ENVELOPE_EXPIRE_QUEUE, { envelopeId: envelope.id, organisationId: envelope.organisationId }, { startAfter: envelope.expiresAt });
   }
 
-  private webhooksEmitSent(manager: EntityManager, envelope: Envelope): Promise<void> {
-    return this.webhooks.emit(manager, envelope.organisationId, 'envelope.sent', {
+  private async webhooksEmitSent(manager: EntityManager, envelope: Envelope): Promise<void> {
+    await this.webhooks.emit(manager, envelope.organisationId, 'envelope.sent', {
       envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
-    }, envelope.id);
+    }, { envelopeId: envelope.id });
   }
 
   async cancel(organisationId: string, envelopeId: string, reason: string, actor: Actor): Promise<Envelope> {

@@ -75,13 +75,16 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await this.boss.start();
     this.started = true;
     for (const { definition, handler } of this.queues.values()) {
-      await this.boss.createQueue(definition.name, {
+      const queue = {
         name: definition.name,
         retryLimit: definition.retryLimit,
         retryDelay: definition.retryDelaySeconds,
         retryBackoff: true,
         expireInSeconds: definition.expireInSeconds ?? 300,
-      });
+      };
+      // createQueue leaves an existing queue as it was: update it so changed retry settings take effect.
+      await this.boss.createQueue(definition.name, queue);
+      await this.boss.updateQueue(definition.name, queue);
       if (!this.config.JOBS_WORKERS_ENABLED) continue;
       const ids: string[] = [];
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {

@@ -100,7 +100,7 @@ export class SigningService {
       await this.webhooks.emit(manager, envelope.organisationId, 'signer.link_opened', {
         envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
         signer: { id: signer.id },
-      }, envelope.id);
+      }, { envelopeId: envelope.id });
     });
     this.webhooks.wakeDeliveries();
   }
@@ -370,7 +370,7 @@ export class SigningService {
           round: roundInfo,
           reason: effect.params.reason,
           message: effect.params.message,
-        }, envelope.id);
+        }, { envelopeId: envelope.id });
         await this.transitions.apply(manager, envelope, { type: 'ROUND_UNSUCCESSFUL', signerId: effect.params.signerId, outcome: 'rejected', reason: effect.params.reason }, actor);
         return;
       case 'roundCanceled':
@@ -379,7 +379,7 @@ export class SigningService {
           signer: { id: effect.params.signerId },
           round: roundInfo,
           failureReason: effect.params.failureReason,
-        }, envelope.id);
+        }, { envelopeId: envelope.id });
         await this.transitions.apply(manager, envelope, { type: 'ROUND_UNSUCCESSFUL', signerId: effect.params.signerId, outcome: 'canceled', reason: effect.params.failureReason }, actor);
         return;
     }

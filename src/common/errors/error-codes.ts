@@ -26,10 +26,28 @@ const ORGANISATION_ERRORS = {
   API_KEY_NOT_FOUND: 404,
 } as const;
 
+const AUDIT_ERRORS = {
+  AUDIT_TRAIL_NOT_FOUND: 404,
+} as const;
+
+const WEBHOOK_ERRORS = {
+  WEBHOOK_ENDPOINT_NOT_FOUND: 404,
+  WEBHOOK_DELIVERY_NOT_FOUND: 404,
+  /** Not an https URL (http only in development), or it carries credentials or a fragment. */
+  WEBHOOK_URL_INVALID: 400,
+  /** The host does not resolve. */
+  WEBHOOK_URL_UNRESOLVABLE: 422,
+  /** The host resolves to a loopback, private, link-local, CGNAT, multicast or reserved address. */
+  WEBHOOK_URL_FORBIDDEN: 422,
+  WEBHOOK_ENDPOINT_LIMIT_REACHED: 409,
+} as const;
+
 export const ERROR_STATUS = {
   ...COMMON_ERRORS,
   ...ORGANISATION_ERRORS,
   ...ENVELOPE_ERRORS,
+  ...AUDIT_ERRORS,
+  ...WEBHOOK_ERRORS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,188 @@
+/**
+ * bench:flow — N envelopes × 3 sequential signers end to end against the local sandbox (sessions completed
+ * through its automation endpoint), on real PostgreSQL, over real HTTP on loopback. In the same run it
+ * measures the database's own baseline: single-row UPDATE transactions per second over one pool.
+ *
+ *   npm run bench:flow                 # 300 envelopes
+ *   BENCH_ENVELOPES=50 npm run bench:flow
+ *
+ * Last line: ratio=<rounds per s / baseline transactions per s>.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { AppModule } from '../src/app.module.js';
+import { configureApp } from '../src/bootstrap.js';
+import { SecretBox } from '../src/common/crypto/secret-box.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { ensureDatabase } from '../src/database/embedded-database.js';
+import { OrganisationsService } from '../src/organisations/organisations.service.js';
+import { ProviderCredentialsService } from '../src/organisations/provider-credentials.service.js';
+import { Organisation } from '../src/organisations/organisation.entity.js';
+import { DataSource } from 'typeorm';
+
+const ENVELOPES = Number(process.env.BENCH_ENVELOPES ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const SIGNERS = 3;
+/** Valid IINs, cycled: the sandbox issues each one certificate once, as the real CA would. */
+const IIN_POOL = Array.from({ length: 30 }, (_, i) => validIin(`9${String(i).padStart(2, '0')}101300${String(i % 10)}1`));
+
+function validIin(first11: string): string {
+  const d = first11.split('').map(Number);
+  for (let bump = 0; bump < 10; bump++) {
+    d[10] = (Number(first11[10]) + bump) % 10;
+    let sum = d.reduce((acc, digit, i) => acc + digit * (i + 1), 0) % 11;
+    if (sum === 10) sum = d.reduce((acc, digit, i) => acc + digit * [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2][i], 0) % 11;
+    if (sum !== 10) return d.join('') + String(sum);
+  }
+  throw new Error(`no valid IIN from ${first11}`);
+}
+
+/** Counts every SQL statement the process sends, by the application_name of the connection. */
+const statements = new Map<string, number>();
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function countedQuery(this: pg.Client & { connectionParameters?: { application_name?: string } }, ...args: unknown[]) {
+  const name = this.connectionParameters?.application_name ?? 'other';
+  statements.set(name, (statements.get(name) ?? 0) + 1);
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kezek-bench-'));
+  const database = await ensureDatabase({ databaseUrl: process.env.DATABASE_URL, dir: join(dataDir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: database.url,
+    MIGRATIONS_RUN: 'true',
+    SANDBOX_ENABLED: 'true',
+    SANDBOX_PROFILE: 'prod',
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    ROUND_POLL_SECONDS: '30',
+  });
+  const app = await NestFactory.create(AppModule.register({ config, databaseUrl: database.url }), { bufferLogs: true, rawBody: true, logger: ['error', 'warn'] });
+  configureApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  config.publicBaseUrl = base;
+
+  const { organisation, apiKey } = await app.get(OrganisationsService).createOrganisation('Bench');
+  await app.get(ProviderCredentialsService).ensureConfigured(organisation.id);
+  const sealed = await app.get(DataSource).getRepository(Organisation).createQueryBuilder('o').select(['o.id', 'o.providerApiKeySealed']).where('o.id = :id', { id: organisation.id }).getOneOrFail();
+  const providerKey = new SecretBox(config.secretsKey).open(sealed.providerApiKeySealed!);
+  const auth = { Authorization: `Bearer ${apiKey.key}`, 'Content-Type': 'application/json' };
+
+  const pdf = await PDFDocument.create();
+  pdf.addPage([595, 842]).drawText('Bench contract', { x: 50, y: 780, size: 16, font: await pdf.embedFont(StandardFonts.Helvetica) });
+  const document = Buffer.from(await pdf.save()).toString('base64');
+
+  const handoffs: number[] = [];
+  let rounds = 0;
+
+  async function runEnvelope(index: number): Promise<void> {
+    const body = {
+      title: `Bench ${index}`,
+      documents: [{ name: 'contract.pdf', contentBase64: document }],
+      signers: Array.from({ length: SIGNERS }, (_, i) => ({ fullName: `Signer ${i}`, iin: IIN_POOL[(index * SIGNERS + i) % IIN_POOL.length], phone: '77011234567', routingOrder: i + 1 })),
+      send: true,
+    };
+    const created = await fetch(`${base}/v1/envelopes`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+    if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+    const envelope = (await created.json()) as { id: string; signers: { link: string }[] };
+    let finishedAt: number | undefined;
+    for (let i = 0; i < SIGNERS; i++) {
+      const link = envelope.signers[i].link;
+      const sign = await fetch(`${link}/sign`, { method: 'POST', redirect: 'manual' });
+      if (sign.status !== 303) throw new Error(`sign: ${sign.status} ${await sign.text()}`);
+      if (finishedAt !== undefined) handoffs.push(performance.now() - finishedAt);
+      const sessionId = new URL(sign.headers.get('location')!).searchParams.get('session')!;
+      const completed = await fetch(`${base}/sandbox/automation/sessions/${sessionId}/complete`, {
+        method: 'POST',
+        headers: { 'x-api-key': providerKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ outcome: 'sign' }),
+      });
+      if (completed.status !== 200) throw new Error(`complete: ${completed.status} ${await completed.text()}`);
+      finishedAt = performance.now();
+      const { redirect_url: redirectUrl } = (await completed.json()) as { redirect_url: string };
+      const returned = await fetch(redirectUrl);
+      if (returned.status !== 200) throw new Error(`return: ${returned.status}`);
+      rounds++;
+    }
+    const final = (await (await fetch(`${base}/v1/envelopes/${envelope.id}`, { headers: auth })).json()) as { status: string };
+    if (final.status !== 'COMPLETED') throw new Error(`envelope ${envelope.id} ended ${final.status}`);
+  }
+
+  // Warm-up: issue every certificate of the pool once, outside the measurement.
+  for (let i = 0; i < IIN_POOL.length / SIGNERS; i++) await runEnvelope(-1 - i);
+  handoffs.length = 0;
+  rounds = 0;
+  statements.clear();
+
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ENVELOPES) await runEnvelope(next++);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const kezekStatements = [...statements.entries()].filter(([name]) => name.startsWith('kezek') && !name.startsWith('kezek-sandbox')).reduce((a, [, n]) => a + n, 0);
+  const sandboxStatements = [...statements.entries()].filter(([name]) => name.startsWith('kezek-sandbox')).reduce((a, [, n]) => a + n, 0);
+
+  await app.close();
+
+  // Baseline: the same PostgreSQL, single-row UPDATE transactions over one pool of the same concurrency.
+  const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, application_name: 'baseline' });
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, n bigint NOT NULL)');
+  await pool.query('INSERT INTO bench_counter SELECT g, 0 FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING');
+  let transactions = 0;
+  const baselineEnd = performance.now() + 5000;
+  const baselineStart = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < baselineEnd) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query('UPDATE bench_counter SET n = n + 1 WHERE id = $1', [1 + Math.floor(Math.random() * 1000)]);
+          await client.query('COMMIT');
+          transactions++;
+        } finally {
+          client.release();
+        }
+      }
+    }),
+  );
+  const baselineTps = transactions / ((performance.now() - baselineStart) / 1000);
+  await pool.end();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const sorted = [...handoffs].sort((a, b) => a - b);
+  const roundsPerSecond = rounds / seconds;
+  const lines = [
+    `envelopes=${ENVELOPES} signers=${SIGNERS} concurrency=${CONCURRENCY} seconds=${seconds.toFixed(1)}`,
+    `envelopes/s=${(ENVELOPES / seconds).toFixed(2)} rounds/s=${roundsPerSecond.toFixed(2)}`,
+    `handoff (provider FINISHED -> next signer's session ready) p50=${percentile(sorted, 50).toFixed(1)}ms p99=${percentile(sorted, 99).toFixed(1)}ms`,
+    `sql statements per round: kezek=${(kezekStatements / rounds).toFixed(1)} sandbox=${(sandboxStatements / rounds).toFixed(1)}`,
+    `baseline single-row UPDATE transactions/s=${baselineTps.toFixed(0)}`,
+    `ratio=${(roundsPerSecond / baselineTps).toFixed(4)}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:flow failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class AuditActorDto {
+  @ApiProperty({ enum: ['api', 'signer', 'provider', 'system'], description: 'Who caused the event' }) kind: string;
+  @ApiPropertyOptional({ description: 'API key id for `api`, signer id for `signer`' }) id?: string;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ description: 'Position in the envelope chain, from 1' }) seq: number;
+  @ApiProperty({ description: 'What happened, e.g. `envelope.sent`, `signer.link_opened`, `webhook.delivered`' }) type: string;
+  @ApiProperty({ type: AuditActorDto }) actor: AuditActorDto;
+  @ApiProperty({ nullable: true, type: String, description: 'Client address (X-Forwarded-For honoured only with TRUST_PROXY)' }) ip: string | null;
+  @ApiProperty({ nullable: true, type: String }) userAgent: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Details of the event' }) data: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ description: "The previous event's hash (64 zeros for seq 1)" }) prevHash: string;
+  @ApiProperty({ description: 'sha256(prevHash ‖ canonical JSON of the event), hex' }) hash: string;
+}
+
+export class AuditTrailDto {
+  @ApiProperty({ format: 'uuid' }) envelopeId: string;
+  @ApiProperty({ description: 'True when every stored hash matches the recomputed chain' }) chainValid: boolean;
+  @ApiProperty({ nullable: true, type: String, description: "The newest event's hash: record it to detect later truncation" }) headHash: string | null;
+  @ApiPropertyOptional({ description: 'Where the chain first breaks, when it is not valid' }) firstInvalidSeq?: number;
+  @ApiPropertyOptional({ description: 'Why the chain breaks there' }) invalidReason?: string;
+  @ApiProperty({ type: [AuditEventDto] }) events: AuditEventDto[];
+}

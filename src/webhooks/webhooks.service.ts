@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../common/errors/app-error.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { endpointWantsEvent, isWebhookEventType, type WebhookEventType } from './domain/webhook-event-types.js';
+import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
+import { WebhookDelivery, type WebhookDeliveryStatus } from './webhook-delivery.entity.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+
+export const WEBHOOK_DELIVERY_QUEUE = 'webhook-deliver';
+
+/** The largest `data` an event may carry; events describe changes, documents are fetched through the API. */
+const MAX_EVENT_DATA_BYTES = 64 * 1024;
+
+export interface EmitOptions {
+  /** The envelope the event is about: the queued delivery and each attempt are then recorded in its audit trail. */
+  envelopeId?: string;
+}
+
+export interface EmittedWebhookEvent {
+  /** The webhook-id every receiving endpoint sees for this event. */
+  eventId: string;
+  /** One per enabled endpoint subscribed to the type; empty when none is. */
+  deliveryIds: string[];
+}
+
+export interface WebhookDeliveryView {
+  id: string;
+  endpointId: string;
+  envelopeId: string | null;
+  eventId: string;
+  eventType: string;
+  status: WebhookDeliveryStatus;
+  attemptCount: number;
+  nextAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export interface WebhookDeliveryAttemptView {
+  attempt: number;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+export interface WebhookDeliveryDetail extends WebhookDeliveryView {
+  payload: object;
+  attempts: WebhookDeliveryAttemptView[];
+}
+
+export interface DeliveryPage {
+  items: WebhookDeliveryView[];
+  nextCursor: string | null;
+}
+
+function viewOfDelivery(row: WebhookDelivery): WebhookDeliveryView {
+  return {
+    id: row.id,
+    endpointId: row.endpointId,
+    envelopeId: row.envelopeId,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    status: row.status,
+    attemptCount: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    deliveredAt: row.deliveredAt,
+  };
+}
+
+function encodeCursor(row: WebhookDelivery): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
+    return { createdAt: date, id };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
+  }
+}
+
+/**
+ * Outbound webhooks as other features see them: `emit` inside the transaction that made the change (outbox:
+ * the deliveries and their jobs exist if and only if it commits), then `wakeDeliveries` after the commit.
+ */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Queues `type` with `data` for every enabled endpoint of the organisation subscribed to it: one delivery row
+   * and one job each, written with the caller's transaction. With `envelopeId`, each queued delivery is also
+   * appended to the envelope's audit trail (`webhook.queued`) in that transaction.
+   */
+  async emit(manager: EntityManager, organisationId: string, type: WebhookEventType, data: object, options: EmitOptions = {}): Promise<EmittedWebhookEvent> {
+    if (!isWebhookEventType(type)) throw new Error(`Unknown webhook event type ${String(type)}`);
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('WebhooksService.emit must be called with the EntityManager of an open transaction');
+    const dataText = JSON.stringify(data);
+    if (Buffer.byteLength(dataText) > MAX_EVENT_DATA_BYTES) throw new Error(`Webhook event data is larger than ${MAX_EVENT_DATA_BYTES} bytes`);
+
+    const eventId = `msg_${randomUUID().replaceAll('-', '')}`;
+    const endpoints = await manager.getRepository(WebhookEndpoint).find({
+      where: { organisationId, enabled: true, deletedAt: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    const subscribed = endpoints.filter((endpoint) => endpointWantsEvent(endpoint.eventTypes, type));
+    const createdAt = new Date();
+    const payload = { type, timestamp: createdAt.toISOString(), data: JSON.parse(dataText) as object };
+    const repository = manager.getRepository(WebhookDelivery);
+    const deliveryIds: string[] = [];
+    for (const endpoint of subscribed) {
+      const delivery = await repository.save(
+        repository.create({
+          organisationId,
+          endpointId: endpoint.id,
+          envelopeId: options.envelopeId ?? null,
+          eventId,
+          eventType: type,
+          payload,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: createdAt,
+          lastStatusCode: null,
+          lastError: null,
+          createdAt,
+          deliveredAt: null,
+        }),
+      );
+      await this.jobs.send(manager, WEBHOOK_DELIVERY_QUEUE, { deliveryId: delivery.id });
+      if (options.envelopeId) {
+        await this.audit.append(manager, {
+          organisationId,
+          envelopeId: options.envelopeId,
+          type: 'webhook.queued',
+          actor: { kind: 'system' },
+          data: { deliveryId: delivery.id, endpointId: endpoint.id, eventId, eventType: type },
+        });
+      }
+      deliveryIds.push(delivery.id);
+    }
+    return { eventId, deliveryIds };
+  }
+
+  /** After the emitting transaction commits: lets this instance's delivery workers start at once. */
+  wakeDeliveries(): void {
+    this.jobs.wake(WEBHOOK_DELIVERY_QUEUE);
+  }
+
+  /** An endpoint's deliveries, newest first. Deleted endpoints' history stays listable by delivery id only. */
+  async listDeliveries(organisationId: string, endpointId: string, query: { limit?: number; cursor?: string; status?: WebhookDeliveryStatus }): Promise<DeliveryPage> {
+    const endpoint = await this.db.getRepository(WebhookEndpoint).findOneBy({ id: endpointId, organisationId, deletedAt: IsNull() });
+    if (!endpoint) throw new AppError('WEBHOOK_ENDPOINT_NOT_FOUND', `Webhook endpoint ${endpointId} not found`);
+    const limit = query.limit ?? 20;
+    const builder = this.db
+      .getRepository(WebhookDelivery)
+      .createQueryBuilder('d')
+      .where('d.organisation_id = :organisationId AND d.endpoint_id = :endpointId', { organisationId, endpointId })
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .limit(limit + 1);
+    if (query.status) builder.andWhere('d.status = :status', { status: query.status });
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      builder.andWhere('(d.created_at, d.id) < (CAST(:cursorAt AS timestamptz), CAST(:cursorId AS uuid))', { cursorAt: after.createdAt, cursorId: after.id });
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, limit);
+    return { items: page.map(viewOfDelivery), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  async getDelivery(organisationId: string, id: string): Promise<WebhookDeliveryDetail> {
+    const row = await this.db.getRepository(WebhookDelivery).findOneBy({ id, organisationId });
+    if (!row) throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND', `Webhook delivery ${id} not found`);
+    const attempts = await this.db.getRepository(WebhookDeliveryAttempt).find({ where: { deliveryId: id }, order: { attempt: 'ASC' } });
+    return {
+      ...viewOfDelivery(row),
+      payload: row.payload,
+      attempts: attempts.map(({ attempt, startedAt, durationMs, statusCode, error, responseExcerpt }) => ({ attempt, startedAt, durationMs, statusCode, error, responseExcerpt })),
+    };
+  }
+}
