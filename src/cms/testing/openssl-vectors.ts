@@ -42,6 +42,8 @@ export interface IssueOptions {
   /** openssl ca dates, YYYYMMDDHHMMSSZ; default: valid from yesterday for a year. */
   startDate?: string;
   endDate?: string;
+  /** A PKCS#8 PEM private key to certify instead of generating one. */
+  keyPem?: string;
 }
 
 /** The custom SubjectKeyIdentifier of the `custom-ski` profile: deliberately not SHA-1 of the key. */
@@ -66,7 +68,6 @@ function opensslDate(date: Date): string {
 /** A working directory with a CA that issues NCA-style certificates through `openssl ca`. */
 export class OpensslWorkspace {
   readonly dir: string;
-  private counter = 0;
 
   constructor(dir?: string) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), 'kezek-cms-'));
@@ -166,7 +167,7 @@ export class OpensslWorkspace {
 
   /** A signer certificate issued by `ca`, with an NCA-style subject. */
   issue(ca: { name: string }, name: string, spec: SubjectSpec, options: IssueOptions = {}): TestSigner {
-    const key = this.newKey(name);
+    const key = options.keyPem ? (this.write(`${name}.key`, options.keyPem), `${name}.key`) : this.newKey(name);
     this.run(['req', '-new', '-config', `${ca.name}.cnf`, '-key', key, '-subj', subjectArgument(spec), '-utf8', '-out', `${name}.csr`]);
     const start = options.startDate ?? opensslDate(new Date(Date.now() - 86_400_000));
     const end = options.endDate ?? opensslDate(new Date(Date.now() + 365 * 86_400_000));
@@ -176,7 +177,6 @@ export class OpensslWorkspace {
     ]);
     const certPem = this.read(`${name}.pem`).toString('utf8');
     const certDer = this.run(['x509', '-in', `${name}.pem`, '-outform', 'DER']);
-    this.counter++;
     return {
       name,
       certPath: this.path(`${name}.pem`),
