@@ -28,6 +28,8 @@ export interface TestSigner {
 
 export interface SubjectSpec {
   commonName: string;
+  /** The raw SERIALNUMBER value, instead of `IIN` + iin. */
+  serialNumber?: string;
   surname?: string;
   givenName?: string;
   iin?: string;
@@ -44,6 +46,8 @@ export interface IssueOptions {
   endDate?: string;
   /** A PKCS#8 PEM private key to certify instead of generating one. */
   keyPem?: string;
+  /** Key to generate (default RSA-2048). */
+  keyAlgorithm?: 'RSA' | 'EC-P256';
 }
 
 /** The custom SubjectKeyIdentifier of the `custom-ski` profile: deliberately not SHA-1 of the key. */
@@ -53,7 +57,8 @@ function subjectArgument(spec: SubjectSpec): string {
   const esc = (v: string) => v.replace(/([/=\\])/g, '\\$1');
   const parts = [`CN=${esc(spec.commonName)}`];
   if (spec.surname) parts.push(`SN=${esc(spec.surname)}`);
-  if (spec.iin) parts.push(`serialNumber=IIN${spec.iin}`);
+  if (spec.serialNumber) parts.push(`serialNumber=${esc(spec.serialNumber)}`);
+  else if (spec.iin) parts.push(`serialNumber=IIN${spec.iin}`);
   parts.push('C=KZ');
   if (spec.organization) parts.push(`O=${esc(spec.organization)}`);
   if (spec.bin) parts.push(`OU=BIN${spec.bin}`);
@@ -149,9 +154,10 @@ export class OpensslWorkspace {
     return file;
   }
 
-  newKey(name: string): string {
+  newKey(name: string, algorithm: 'RSA' | 'EC-P256' = 'RSA'): string {
     const file = `${name}.key`;
-    this.run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file]);
+    const options = algorithm === 'RSA' ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'] : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    this.run(['genpkey', ...options, '-out', file]);
     return file;
   }
 
@@ -167,7 +173,7 @@ export class OpensslWorkspace {
 
   /** A signer certificate issued by `ca`, with an NCA-style subject. */
   issue(ca: { name: string }, name: string, spec: SubjectSpec, options: IssueOptions = {}): TestSigner {
-    const key = options.keyPem ? (this.write(`${name}.key`, options.keyPem), `${name}.key`) : this.newKey(name);
+    const key = options.keyPem ? (this.write(`${name}.key`, options.keyPem), `${name}.key`) : this.newKey(name, options.keyAlgorithm);
     this.run(['req', '-new', '-config', `${ca.name}.cnf`, '-key', key, '-subj', subjectArgument(spec), '-utf8', '-out', `${name}.csr`]);
     const start = options.startDate ?? opensslDate(new Date(Date.now() - 86_400_000));
     const end = options.endDate ?? opensslDate(new Date(Date.now() + 365 * 86_400_000));
@@ -197,9 +203,17 @@ export class OpensslWorkspace {
    * `openssl cms -sign` of `inputFile` into `outFile` (DER). Several signers co-sign; `detached` leaves the
    * content out; `keyid` identifies signers by SubjectKeyIdentifier; `stream` makes BER indefinite-length.
    */
-  sign(inputFile: string, outFile: string, signers: TestSigner[], options: { detached?: boolean; keyid?: boolean; stream?: boolean; noCerts?: boolean; noAttributes?: boolean } = {}): Buffer {
-    const args = ['cms', '-sign', '-binary', '-md', 'sha256', '-in', inputFile, '-outform', 'DER', '-out', outFile];
-    for (const s of signers) args.push('-signer', s.certPath, '-inkey', s.keyPath);
+  sign(
+    inputFile: string,
+    outFile: string,
+    signers: TestSigner[],
+    options: { detached?: boolean; keyid?: boolean; stream?: boolean; noCerts?: boolean; noAttributes?: boolean; md?: string; pss?: boolean } = {},
+  ): Buffer {
+    const args = ['cms', '-sign', '-binary', '-md', options.md ?? 'sha256', '-in', inputFile, '-outform', 'DER', '-out', outFile];
+    for (const s of signers) {
+      args.push('-signer', s.certPath, '-inkey', s.keyPath);
+      if (options.pss) args.push('-keyopt', 'rsa_padding_mode:pss');
+    }
     if (!options.detached) args.push('-nodetach');
     if (options.keyid) args.push('-keyid');
     if (options.stream) args.push('-stream', '-indef');
