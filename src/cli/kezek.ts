@@ -1,22 +1,16 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/app-config.js';
-import { registerOrganisationCommands } from '../organisations/organisations.cli.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { runCli } from './program.js';
 
-/** Exit code for wrong usage (sysexits EX_USAGE). */
-export const EXIT_USAGE = 64;
+export { EXIT_USAGE };
 
-const program = new Command('kezek')
-  .description('Kezek command line: organisations and API keys, verification')
-  .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-
-registerOrganisationCommands(program);
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) {
-    process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
-  }
-  process.stderr.write(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+// exitCode rather than exit(): output written to a pipe is flushed before the process ends.
+runCli(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

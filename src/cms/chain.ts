@@ -1,0 +1,95 @@
+import { verifySignature } from './algorithms.js';
+import { publicKeyOf, type ParsedCertificate } from './certificate.js';
+import { asBuffer } from './der/der-reader.js';
+
+/**
+ * Path building from a signer certificate to one of the trust anchors, through the certificates at hand
+ * (the CMS's, the caller's extra ones, the anchors). Each link: issuer name equal to the parent's subject
+ * (and key identifiers equal when both are present), the parent's signature over the child verified,
+ * the parent a CA (basicConstraints cA, keyCertSign when keyUsage is present), every certificate valid at
+ * the signing time. Bounded: at most MAX_PATH links and MAX_SIGNATURE_CHECKS signature checks.
+ */
+export type ChainResult =
+  | { status: 'trusted'; path: ParsedCertificate[] }
+  | { status: 'no-chain'; message: string }
+  | { status: 'out-of-bounds'; message: string }
+  | { status: 'unsupported'; message: string };
+
+const MAX_PATH = 10;
+const MAX_SIGNATURE_CHECKS = 64;
+
+function normalisedName(cert: ParsedCertificate, which: 'issuer' | 'subject'): string {
+  return cert[which].attributes.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).join(',');
+}
+
+export function sameName(a: Uint8Array, b: Uint8Array): boolean {
+  return asBuffer(a).equals(asBuffer(b));
+}
+
+function issues(parent: ParsedCertificate, child: ParsedCertificate): boolean {
+  const byName = sameName(parent.subject.der, child.issuer.der) || normalisedName(parent, 'subject') === normalisedName(child, 'issuer');
+  if (!byName) return false;
+  if (child.authorityKeyIdentifier && parent.subjectKeyIdentifier) {
+    return asBuffer(child.authorityKeyIdentifier).equals(asBuffer(parent.subjectKeyIdentifier));
+  }
+  return true;
+}
+
+function validAt(cert: ParsedCertificate, at: Date): boolean {
+  return cert.notBefore.getTime() <= at.getTime() && at.getTime() <= cert.notAfter.getTime();
+}
+
+export function sameCertificate(a: ParsedCertificate, b: ParsedCertificate): boolean {
+  return a === b || (a.der.length === b.der.length && a.der.equals(b.der));
+}
+
+function isAnchor(cert: ParsedCertificate, anchors: ParsedCertificate[]): boolean {
+  return anchors.some((a) => sameCertificate(a, cert) || (sameName(a.subject.der, cert.subject.der) && asBuffer(a.spki).equals(asBuffer(cert.spki))));
+}
+
+export function buildChain(leaf: ParsedCertificate, pool: ParsedCertificate[], anchors: ParsedCertificate[], at: Date): ChainResult {
+  if (isAnchor(leaf, anchors)) return { status: 'trusted', path: [leaf] };
+  let checks = 0;
+  let unsupported: string | null = null;
+  let outOfBounds: string | null = null;
+  const candidates = [...anchors, ...pool.filter((c) => !anchors.some((a) => sameCertificate(a, c)))];
+
+  const extend = (path: ParsedCertificate[]): ParsedCertificate[] | null => {
+    const child = path[path.length - 1];
+    if (path.length > MAX_PATH) return null;
+    for (const parent of candidates) {
+      if (path.some((p) => sameCertificate(p, parent)) || !issues(parent, child)) continue;
+      if (++checks > MAX_SIGNATURE_CHECKS) return null;
+      const check = verifySignature(child.signatureAlgorithm, null, publicKeyOf(parent), parent.publicKeyAlgorithm.oid, child.tbs, child.signatureValue);
+      if (check.status === 'unsupported') {
+        unsupported ??= `certificate ${child.subject.text}: ${check.reason}`;
+        continue;
+      }
+      if (check.status !== 'valid') continue;
+      const anchor = isAnchor(parent, anchors);
+      if (!anchor) {
+        const ca = parent.basicConstraints?.ca === true && (parent.keyUsage === null || parent.keyUsage.has('keyCertSign'));
+        if (!ca) continue;
+      }
+      const next = [...path, parent];
+      if (anchor) return next;
+      const found = extend(next);
+      if (found) return found;
+    }
+    return null;
+  };
+
+  const path = extend([leaf]);
+  if (!path) {
+    if (unsupported) return { status: 'unsupported', message: unsupported };
+    return { status: 'no-chain', message: `no chain from ${leaf.issuer.text} to a trust anchor` };
+  }
+  for (const cert of path.slice(1)) {
+    if (!validAt(cert, at)) {
+      outOfBounds = `CA certificate ${cert.subject.text} is not valid at ${at.toISOString()} (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`;
+      break;
+    }
+  }
+  if (outOfBounds) return { status: 'out-of-bounds', message: outOfBounds };
+  return { status: 'trusted', path };
+}

@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto';
+import { CmsCertificateError, CmsFormatError, extractContent, verifyCms, verifyCmsSync, type SignatureReport, type VerificationReport } from './index.js';
+import { gostCms, gostDigestCms } from './testing/gost-vectors.js';
+import { buildOpensslFixture, type OpensslFixture, type TestSigner, type VectorName } from './testing/openssl-vectors.js';
+import { pkijsCosign, pkijsSign } from './testing/pkijs-cms.js';
+
+let fx: OpensslFixture;
+
+beforeAll(() => {
+  fx = buildOpensslFixture();
+});
+
+afterAll(() => fx?.ws.cleanup());
+
+const sha256Hex = async (bytes: Uint8Array) => (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex');
+
+/** Who signed, in the report's order: depth.index and the IIN. */
+const order = (report: VerificationReport) => report.signatures.map((s) => `${s.depth}.${s.index}:${s.signer?.iin ?? '-'}`);
+
+/** Cryptographically intact in Kezek's eyes: every digest and every signature value checked and right. */
+const intact = (report: VerificationReport) =>
+  report.signatures.length > 0 && report.signatures.every((s) => s.checks.messageDigest === 'passed' && s.checks.signature === 'passed');
+
+interface Expectation {
+  indication: VerificationReport['indication'];
+  subIndication?: VerificationReport['subIndication'];
+  depth: number;
+  /** depth.index:IIN per signature, signing order. */
+  signers: (fx: OpensslFixture) => string[];
+  type?: 'pdf' | 'xml' | 'unknown';
+}
+
+const iin = (s: TestSigner) => s.iin ?? '-';
+const one = (s: (f: OpensslFixture) => TestSigner) => (f: OpensslFixture) => [`1.0:${iin(s(f))}`];
+
+const EXPECTED: Record<VectorName, Expectation> = {
+  attached: { indication: 'TOTAL_PASSED', depth: 1, signers: one((f) => f.signers.ivanov), type: 'pdf' },
+  detached: { indication: 'TOTAL_PASSED', depth: 1, signers: one((f) => f.signers.ivanov), type: 'pdf' },
+  ski: { indication: 'TOTAL_PASSED', depth: 1, signers: one((f) => f.signers.customSki), type: 'pdf' },
+  cosigned2: { indication: 'TOTAL_PASSED', depth: 1, signers: (f) => [`1.0:${iin(f.signers.ivanov)}`, `1.1:${iin(f.signers.petrova)}`] },
+  cosigned3: {
+    indication: 'TOTAL_PASSED',
+    depth: 1,
+    signers: (f) => [`1.0:${iin(f.signers.ivanov)}`, `1.1:${iin(f.signers.petrova)}`, `1.2:${iin(f.signers.seitkali)}`],
+  },
+  resigned: { indication: 'TOTAL_PASSED', depth: 1, signers: (f) => [`1.0:${iin(f.signers.ivanov)}`, `1.1:${iin(f.signers.petrova)}`] },
+  resignedDetached: { indication: 'TOTAL_PASSED', depth: 1, signers: (f) => [`1.0:${iin(f.signers.ivanov)}`, `1.1:${iin(f.signers.petrova)}`] },
+  nested3: {
+    indication: 'TOTAL_PASSED',
+    depth: 3,
+    signers: (f) => [`1.0:${iin(f.signers.ivanov)}`, `2.0:${iin(f.signers.petrova)}`, `3.0:${iin(f.signers.seitkali)}`],
+    type: 'pdf',
+  },
+  nestedOverCosigned: {
+    indication: 'TOTAL_PASSED',
+    depth: 2,
+    signers: (f) => [`1.0:${iin(f.signers.ivanov)}`, `1.1:${iin(f.signers.petrova)}`, `2.0:${iin(f.signers.seitkali)}`],
+  },
+  tamperedContent: { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE', depth: 1, signers: one((f) => f.signers.ivanov) },
+  alteredSignature: { indication: 'TOTAL_FAILED', subIndication: 'SIG_CRYPTO_FAILURE', depth: 1, signers: one((f) => f.signers.ivanov) },
+  wrongDetachedContent: { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE', depth: 1, signers: one((f) => f.signers.ivanov) },
+  expiredAtSigning: { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE', depth: 1, signers: one((f) => f.signers.expired) },
+  untrustedCa: { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', depth: 1, signers: one((f) => f.signers.untrusted) },
+  berIndefinite: { indication: 'TOTAL_PASSED', depth: 1, signers: one((f) => f.signers.ivanov), type: 'pdf' },
+  noCertificates: { indication: 'INDETERMINATE', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND', depth: 1, signers: () => ['1.0:-'] },
+  noSignedAttributes: { indication: 'TOTAL_PASSED', depth: 1, signers: one((f) => f.signers.ivanov) },
+  noSigningKeyUsage: { indication: 'INDETERMINATE', subIndication: 'CHAIN_CONSTRAINTS_FAILURE', depth: 1, signers: one((f) => f.signers.encipherOnly) },
+  xmlDocument: { indication: 'TOTAL_PASSED', depth: 1, signers: one((f) => f.signers.petrova), type: 'xml' },
+  truncated: { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', depth: 0, signers: () => [] },
+  randomBytes: { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', depth: 0, signers: () => [] },
+  randomSequence: { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', depth: 0, signers: () => [] },
+};
+
+describe('verifyCms on OpenSSL vectors', () => {
+  it.each(Object.keys(EXPECTED) as VectorName[])('%s: indication, signers and depth', async (name) => {
+    const vector = fx.vectors[name];
+    const expected = EXPECTED[name];
+    const report = await verifyCms(vector.cms, { detachedContent: vector.detachedContent, trustAnchors: [fx.ca.certPem] });
+    expect({ indication: report.indication, subIndication: report.subIndication, depth: report.depth, signers: order(report) }).toEqual({
+      indication: expected.indication,
+      subIndication: expected.subIndication,
+      depth: expected.depth,
+      signers: expected.signers(fx),
+    });
+    expect(report.message.length).toBeGreaterThan(0);
+    if (expected.type) expect(report.content.type).toBe(expected.type);
+  });
+
+  it.each(Object.keys(EXPECTED) as VectorName[])('%s: OpenSSL and Kezek agree on cryptographic integrity', async (name) => {
+    const vector = fx.vectors[name];
+    const report = await verifyCms(vector.cms, { detachedContent: vector.detachedContent });
+    const byOpenssl = vector.layers.every((layer) => fx.ws.verify(layer.file, { contentFile: layer.contentFile }));
+    expect(intact(report)).toBe(byOpenssl);
+  });
+
+  it('agrees with OpenSSL on the trusted chain for the vectors that are fine', async () => {
+    for (const name of ['attached', 'ski', 'cosigned3', 'berIndefinite', 'untrustedCa'] as VectorName[]) {
+      const vector = fx.vectors[name];
+      const report = await verifyCms(vector.cms, { trustAnchors: [fx.ca.certPem] });
+      expect([name, report.indication === 'TOTAL_PASSED']).toEqual([name, fx.ws.verify(vector.layers[0].file, { caFile: fx.ca.certPath })]);
+    }
+  });
+
+  it('reports the content: SHA-256 of the original document, type, size, detached or not', async () => {
+    const expected = await sha256Hex(fx.document);
+    for (const name of ['attached', 'nested3', 'nestedOverCosigned', 'berIndefinite'] as VectorName[]) {
+      const report = await verifyCms(fx.vectors[name].cms);
+      expect(report.content).toEqual({ sha256: expected, type: 'pdf', detached: false, size: fx.document.length });
+    }
+    const detached = await verifyCms(fx.vectors.detached.cms, { detachedContent: fx.document });
+    expect(detached.content).toEqual({ sha256: expected, type: 'pdf', detached: true, size: fx.document.length });
+  });
+
+  it('reads the NCA identity and the certificate of each signer', async () => {
+    const report = await verifyCms(fx.vectors.nested3.cms, { trustAnchors: [fx.ca.certPem] });
+    const [first, second, third] = report.signatures;
+    expect(first.signer).toEqual({
+      iin: '900101300017',
+      bin: '990740000683',
+      commonName: 'ИВАНОВ ИВАН',
+      surname: 'ИВАНОВ',
+      givenName: 'ИВАНОВИЧ',
+      organization: 'ТОО «Кезек Тест»',
+    });
+    expect(second.signer).toMatchObject({ iin: '850615400705', bin: null, surname: 'ПЕТРОВА', givenName: 'СЕРГЕЕВНА', organization: null });
+    expect(third.signer?.commonName).toBe('СЕЙТҚАЛИ АЙГЕРІМ');
+    expect(first.certificate).toMatchObject({
+      issuer: 'CN=Kezek Test Root CA, O=Kezek Test, C=KZ',
+      subject: expect.stringContaining('SERIALNUMBER=IIN900101300017'),
+      sha256: await sha256Hex(fx.signers.ivanov.certDer),
+    });
+    expect(first.certificate?.serialNumber).toMatch(/^[0-9a-f]+$/);
+    expect(new Date(first.certificate!.notAfter).getTime()).toBeGreaterThan(Date.now());
+    expect(first).toMatchObject({ digestAlgorithm: 'SHA-256', signatureAlgorithm: 'SHA-256 with RSA', indication: 'TOTAL_PASSED' });
+    expect(first.subIndication).toBeUndefined();
+    expect(Math.abs(new Date(first.signingTime!).getTime() - Date.now())).toBeLessThan(3_600_000);
+    expect(first.checks).toEqual({ messageDigest: 'passed', signature: 'passed', validity: 'passed', keyUsage: 'passed', chain: 'passed' });
+  });
+
+  it('matches a SubjectKeyIdentifier sid by the certificate extension, not SHA-1 of the key', async () => {
+    const { createHash, X509Certificate } = await import('node:crypto');
+    const cert = new X509Certificate(fx.signers.customSki.certDer);
+    const keySha1 = createHash('sha1').update(cert.publicKey.export({ type: 'spki', format: 'der' }).subarray(24)).digest('hex');
+    expect(fx.vectors.ski.cms.includes(Buffer.from('4b5a0102030405060708090a0b0c0d0e0f10111213', 'hex'))).toBe(true);
+    expect(fx.vectors.ski.cms.includes(Buffer.from(keySha1, 'hex'))).toBe(false);
+    const report = await verifyCms(fx.vectors.ski.cms);
+    expect(report.signatures[0].signer?.commonName).toBe('ОМАРОВ АСАН');
+  });
+
+  it('leaves the chain unchecked without trust anchors, and says so', async () => {
+    const report = await verifyCms(fx.vectors.untrustedCa.cms);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures[0].checks.chain).toBe('not-checked');
+    expect(report.signatures[0].message).toContain('chain not checked');
+  });
+
+  it('reports a detached signature without its content as SIGNED_DATA_NOT_FOUND, never passed', async () => {
+    const report = await verifyCms(fx.vectors.detached.cms);
+    expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'SIGNED_DATA_NOT_FOUND', content: { sha256: null, detached: true } });
+    // The signature over the signed attributes is still checked.
+    expect(report.signatures[0].checks.signature).toBe('passed');
+  });
+
+  it('finds the signer in the supplied certificates when the CMS carries none', async () => {
+    const report = await verifyCms(fx.vectors.noCertificates.cms, { extraCertificates: [fx.signers.ivanov.certPem], trustAnchors: [fx.ca.certPem] });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    const der = await verifyCms(fx.vectors.noCertificates.cms, { extraCertificates: [fx.signers.ivanov.certDer] });
+    expect(der.signatures[0].signer?.iin).toBe('900101300017');
+    // OpenSSL agrees once it is given the certificate too.
+    expect(fx.ws.succeeds(['cms', '-verify', '-binary', '-inform', 'DER', '-in', fx.vectors.noCertificates.layers[0].file, '-noverify', '-certfile', fx.signers.ivanov.certPath, '-out', '/dev/null'])).toBe(true);
+  });
+
+  it('checks validity at the signing time, not at verification time', async () => {
+    // The expired certificate was valid in 2020: a signature claiming 2020 would be in bounds, but this
+    // one claims today. And `now` only matters when no signing time is claimed.
+    const report = await verifyCms(fx.vectors.expiredAtSigning.cms, { now: new Date('2020-06-01T00:00:00Z') });
+    expect(report.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+    expect(report.signatures[0].message).toMatch(/not valid at 20\d\d-/);
+    const noTime = await verifyCms(fx.vectors.noSignedAttributes.cms, { now: new Date('2000-01-01T00:00:00Z') });
+    expect(noTime.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+  });
+
+  it('accepts the CMS as DER, PEM and base64, as bytes or text', async () => {
+    const der = fx.vectors.attached.cms;
+    const base64 = der.toString('base64');
+    const pem = `-----BEGIN CMS-----\n${base64.replace(/.{64}/g, '$&\n')}\n-----END CMS-----\n`;
+    const pkcs7 = pem.replace(/CMS-----/g, 'PKCS7-----');
+    for (const input of [der, new Uint8Array(der), base64, pem, pkcs7, Buffer.from(pem), Buffer.from(base64)]) {
+      expect((await verifyCms(input)).indication).toBe('TOTAL_PASSED');
+    }
+    expect((await verifyCms('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).subIndication).toBe('FORMAT_FAILURE');
+  });
+
+  it('refuses oversized input before decoding it, and nesting deeper than the limit', async () => {
+    const big = await verifyCms(fx.vectors.attached.cms, { limits: { maxInputBytes: 1000 } });
+    expect(big).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message: expect.stringContaining('larger than 1000') });
+    const bigText = await verifyCms('A'.repeat(10_000), { limits: { maxInputBytes: 1000 } });
+    expect(bigText.message).toContain('larger than 1000');
+    const deep = await verifyCms(fx.vectors.nested3.cms, { limits: { maxDepth: 2 } });
+    expect(deep).toMatchObject({ subIndication: 'FORMAT_FAILURE', message: expect.stringContaining('deeper than 2') });
+    const hugeClaim = Buffer.from('3084ffffffff', 'hex');
+    expect((await verifyCms(hugeClaim)).subIndication).toBe('FORMAT_FAILURE');
+    const bomb = Buffer.concat([Buffer.from('3080'.repeat(50_000), 'hex'), Buffer.alloc(100_000)]);
+    expect((await verifyCms(bomb)).subIndication).toBe('FORMAT_FAILURE');
+  });
+
+  it('throws only for unreadable trust anchors (a caller error, not a document one)', async () => {
+    await expect(verifyCms(fx.vectors.attached.cms, { trustAnchors: ['not a certificate'] })).rejects.toThrow(CmsCertificateError);
+  });
+
+  it('never throws and never passes on mangled input', () => {
+    const sources = [fx.vectors.attached.cms, fx.vectors.berIndefinite.cms, fx.vectors.nestedOverCosigned.cms];
+    let seed = 1;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let passed = 0;
+    for (let round = 0; round < 600; round++) {
+      const source = sources[round % sources.length];
+      let mangled: Buffer;
+      if (round % 3 === 0) {
+        mangled = source.subarray(0, random(source.length));
+      } else {
+        mangled = Buffer.from(source);
+        const flips = 1 + random(3);
+        // Flip bytes in the structure and signed parts, not only the (hashed) content.
+        for (let k = 0; k < flips; k++) mangled[random(mangled.length)] ^= 1 << random(8);
+      }
+      const report = verifyCmsSync(mangled, { trustAnchors: [fx.ca.certPem] });
+      expect(['TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE']).toContain(report.indication);
+      if (report.indication === 'TOTAL_PASSED') passed++;
+    }
+    // With a trust anchor every byte is covered by a digest, a signature or a structure check, except a
+    // few unsigned ones (the SignedData version, the digestAlgorithms set): a flip there may pass.
+    expect(passed).toBeLessThanOrEqual(3);
+  });
+
+  it('gives FORMAT_FAILURE for random bytes of any shape', () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = randomBytes(1 + (i * 37) % 3000);
+      if (i % 2) bytes[0] = 0x30;
+      expect(verifyCmsSync(bytes).subIndication).toBe('FORMAT_FAILURE');
+    }
+  });
+});
+
+describe('Kazakhstan GOST algorithms', () => {
+  it('names GOST 34.310-2004 and reports INDETERMINATE/UNSUPPORTED_ALGORITHM, never valid', async () => {
+    const gost = gostCms(fx.vectors.attached.cms, fx.signers.ivanov.certDer);
+    const report = await verifyCms(gost, { trustAnchors: [fx.ca.certPem] });
+    expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'UNSUPPORTED_ALGORITHM' });
+    const [signature] = report.signatures;
+    expect(signature.signatureAlgorithm).toBe('GOST 34.311-95 with GOST 34.310-2004');
+    expect(signature.signer?.iin).toBe('900101300017');
+    expect(signature.checks).toMatchObject({ messageDigest: 'passed', signature: 'unsupported' });
+    // OpenSSL cannot verify it either.
+    expect(fx.ws.verify(fx.ws.write('gost.p7s', gost))).toBe(false);
+  });
+
+  it('reports a GOST digest as unsupported', async () => {
+    const gost = gostDigestCms(gostCms(fx.vectors.attached.cms, fx.signers.ivanov.certDer));
+    const report = await verifyCms(gost);
+    expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'UNSUPPORTED_ALGORITHM' });
+    expect(report.signatures[0]).toMatchObject({ digestAlgorithm: 'GOST 34.311-95', checks: { messageDigest: 'unsupported' } });
+  });
+
+  it('still fails a GOST signature whose content was changed', async () => {
+    const gost = gostCms(fx.vectors.tamperedContent.cms, fx.signers.ivanov.certDer);
+    expect(await verifyCms(gost)).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' });
+  });
+});
+
+describe('CMS made like the sandbox makes them (pkijs)', () => {
+  let single: Buffer;
+  let cosigned: Buffer;
+  let nested: Buffer;
+
+  beforeAll(async () => {
+    single = await pkijsSign(fx.document, fx.signers.ivanov);
+    cosigned = await pkijsCosign(single, fx.signers.petrova);
+    nested = await pkijsSign(await pkijsSign(cosigned, fx.signers.seitkali), fx.signers.ivanov);
+  });
+
+  it('verifies a single attached signature', async () => {
+    const report = await verifyCms(single, { trustAnchors: [fx.ca.certPem] });
+    expect([report.indication, order(report)]).toEqual(['TOTAL_PASSED', ['1.0:900101300017']]);
+    expect(report.signatures[0].signatureAlgorithm).toBe('SHA-256 with RSA');
+    expect(report.content.sha256).toBe(await sha256Hex(fx.document));
+  });
+
+  it('verifies co-signing and nesting over it', async () => {
+    const co = await verifyCms(cosigned, { trustAnchors: [fx.ca.certPem] });
+    expect([co.indication, order(co)]).toEqual(['TOTAL_PASSED', ['1.0:900101300017', '1.1:850615400705']]);
+    const report = await verifyCms(nested, { trustAnchors: [fx.ca.certPem] });
+    expect([report.indication, report.depth, order(report)]).toEqual([
+      'TOTAL_PASSED',
+      3,
+      ['1.0:900101300017', '1.1:850615400705', '2.0:010517602345', '3.0:900101300017'],
+    ]);
+    expect(report.content.sha256).toBe(await sha256Hex(fx.document));
+  });
+
+  it('is verified by OpenSSL as well', () => {
+    for (const [name, bytes] of [['single', single], ['cosigned', cosigned]] as const) {
+      expect([name, fx.ws.verify(fx.ws.write(`pkijs-${name}.p7s`, bytes), { caFile: fx.ca.certPath })]).toEqual([name, true]);
+    }
+  });
+
+  it('detects a changed document inside a nested chain', async () => {
+    const at = nested.indexOf(fx.document.subarray(100, 164));
+    const bad = Buffer.from(nested);
+    bad[at] ^= 0xff;
+    const report = await verifyCms(bad);
+    expect(report).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' });
+    // Only the layer over the document breaks... and every layer above it, whose content changed too.
+    expect(report.signatures.map((s: SignatureReport) => s.subIndication ?? 'ok')).toEqual(['HASH_FAILURE', 'HASH_FAILURE', 'HASH_FAILURE', 'HASH_FAILURE']);
+  });
+});
+
+describe('extractContent', () => {
+  it('returns the innermost content, its SHA-256, type and depth', async () => {
+    const extracted = extractContent(fx.vectors.nested3.cms);
+    expect(Buffer.from(extracted.content).equals(fx.document)).toBe(true);
+    expect(extracted).toMatchObject({ sha256: await sha256Hex(fx.document), type: 'pdf', depth: 3 });
+    expect(extractContent(fx.vectors.berIndefinite.cms.toString('base64')).depth).toBe(1);
+    expect(extractContent(fx.vectors.xmlDocument.cms).type).toBe('xml');
+  });
+
+  it('throws CmsFormatError on garbage and on detached content', () => {
+    expect(() => extractContent(fx.vectors.truncated.cms)).toThrow(CmsFormatError);
+    expect(() => extractContent(fx.vectors.randomBytes.cms)).toThrow(CmsFormatError);
+    expect(() => extractContent(fx.vectors.detached.cms)).toThrow(/detached/);
+    expect(extractContent(fx.vectors.detached.cms, { detachedContent: fx.document }).depth).toBe(1);
+  });
+});

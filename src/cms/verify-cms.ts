@@ -1,0 +1,335 @@
+import { createHash } from 'node:crypto';
+import { digestSegments, nodeDigest, verifySignature } from './algorithms.js';
+import { buildChain, sameCertificate, sameName } from './chain.js';
+import { parseCertificate, publicKeyOf, readCertificates, readName, type ParsedCertificate } from './certificate.js';
+import { CmsFormatError } from './cms.errors.js';
+import { sniffContentType, type ContentKind } from './content-type.js';
+import { asBuffer, readTlv } from './der/der-reader.js';
+import { identityFromName } from './identity.js';
+import { decodeCmsInput } from './input.js';
+import { algorithmName, OID } from './oids.js';
+import type { ContentSummary, Indication, SignatureChecks, SignatureReport, SubIndication, VerificationReport } from './report.js';
+import { worse } from './report.js';
+import { contentBytes, DEFAULT_LIMITS, readNestedCms, type CmsLimits, type ContentRef, type ParsedCms, type RawSignerInfo, type SignedDataLayer } from './signed-data.js';
+
+export interface VerifyCmsOptions {
+  /** The signed document, for a detached signature (used by the first layer without eContent). */
+  detachedContent?: Uint8Array;
+  /**
+   * Trust anchors: PEM (one or more blocks), DER, or certificates parsed once with `readCertificates`
+   * (cheaper for a service that verifies often). Without anchors the chain is not checked.
+   */
+  trustAnchors?: (string | Uint8Array | ParsedCertificate)[];
+  /** Certificates to look for signers and intermediates in, besides the CMS's own. */
+  extraCertificates?: (string | Uint8Array | ParsedCertificate)[];
+  /** The time used when a signature claims no signing time (default: now). */
+  now?: Date;
+  limits?: Partial<CmsLimits>;
+}
+
+interface Finding {
+  indication: Indication;
+  subIndication: SubIndication;
+  message: string;
+}
+
+/** Order in which a signature's problems are reported: the first one found wins. */
+const PRIORITY: SubIndication[] = [
+  'FORMAT_FAILURE',
+  'HASH_FAILURE',
+  'SIG_CRYPTO_FAILURE',
+  'NO_SIGNING_CERTIFICATE_FOUND',
+  'SIGNED_DATA_NOT_FOUND',
+  'UNSUPPORTED_ALGORITHM',
+  'OUT_OF_BOUNDS_NO_POE',
+  'CHAIN_CONSTRAINTS_FAILURE',
+  'NO_CERTIFICATE_CHAIN_FOUND',
+];
+
+class DigestCache {
+  private readonly cache = new Map<ContentRef, Map<string, Buffer>>();
+
+  of(content: ContentRef, hash: string): Buffer {
+    let perContent = this.cache.get(content);
+    if (!perContent) this.cache.set(content, (perContent = new Map()));
+    let digest = perContent.get(hash);
+    if (!digest) perContent.set(hash, (digest = digestSegments(hash, content.segments)));
+    return digest;
+  }
+}
+
+interface Context {
+  pool: ParsedCertificate[];
+  anchors: ParsedCertificate[];
+  now: Date;
+  digests: DigestCache;
+}
+
+function sameSerial(a: Uint8Array, b: Uint8Array): boolean {
+  const strip = (x: Uint8Array) => {
+    let i = 0;
+    while (i < x.length - 1 && x[i] === 0) i++;
+    return asBuffer(x.subarray(i));
+  };
+  return strip(a).equals(strip(b));
+}
+
+function normalisedIssuerText(cert: ParsedCertificate): string {
+  return cert.issuer.attributes.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).join(',');
+}
+
+function signerCandidates(signer: RawSignerInfo, layerCerts: ParsedCertificate[], pool: ParsedCertificate[]): ParsedCertificate[] {
+  const all = [...layerCerts, ...pool.filter((c) => !layerCerts.includes(c))];
+  const { sid } = signer;
+  if (sid.kind === 'issuerAndSerial') {
+    const exact = all.filter((c) => sameSerial(c.serial, sid.serial) && sameName(c.issuer.der, sid.issuer));
+    if (exact.length) return exact;
+    // Same name encoded differently (PrintableString vs UTF8String): compare the decoded names.
+    let sidIssuer: string | null = null;
+    try {
+      sidIssuer = parseNameText(sid.issuer);
+    } catch {
+      return [];
+    }
+    return all.filter((c) => sameSerial(c.serial, sid.serial) && normalisedIssuerText(c) === sidIssuer);
+  }
+  // SubjectKeyIdentifier: the certificate's own extension (Kazakhstan certificates do not use SHA-1 of the
+  // key), or SHA-1 of the key (RFC 5280 method 1) for a certificate without the extension.
+  const keyId = asBuffer(sid.keyId);
+  return all.filter((c) =>
+    c.subjectKeyIdentifier ? asBuffer(c.subjectKeyIdentifier).equals(keyId) : createHash('sha1').update(c.publicKeyBits).digest().equals(keyId),
+  );
+}
+
+function parseNameText(der: Uint8Array): string {
+  const name = readName(der, readTlv(der, 0, der.length));
+  return name.attributes.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).join(',');
+}
+
+/** OpenSSL names the key type alone (rsaEncryption) and lets digestAlgorithm name the hash: say both. */
+function signatureAlgorithmName(signer: RawSignerInfo): string {
+  const { oid } = signer.signatureAlgorithm;
+  if (oid === OID.rsaEncryption) return `${algorithmName(signer.digestAlgorithm.oid)} with RSA`;
+  if (oid === OID.ecPublicKey) return `ECDSA with ${algorithmName(signer.digestAlgorithm.oid)}`;
+  return algorithmName(oid);
+}
+
+function certificateSummary(cert: ParsedCertificate) {
+  return {
+    serialNumber: cert.serialHex,
+    issuer: cert.issuer.text,
+    subject: cert.subject.text,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    sha256: cert.sha256,
+  };
+}
+
+function verifySigner(layer: SignedDataLayer, layerCerts: ParsedCertificate[], signer: RawSignerInfo, depth: number, ctx: Context): SignatureReport {
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  const add = (indication: Indication, subIndication: SubIndication, message: string) => findings.push({ indication, subIndication, message });
+  const checks: SignatureChecks = { messageDigest: 'not-checked', signature: 'not-checked', validity: 'not-checked', keyUsage: 'not-checked', chain: 'not-checked' };
+  const attrs = signer.signedAttrs;
+  const digestOid = signer.digestAlgorithm.oid;
+  const hash = nodeDigest(digestOid);
+
+  // Structure.
+  for (const problem of attrs?.problems ?? []) add('TOTAL_FAILED', 'FORMAT_FAILURE', problem);
+  if (attrs?.contentType && attrs.contentType !== layer.eContentType) {
+    add('TOTAL_FAILED', 'FORMAT_FAILURE', `contentType attribute ${attrs.contentType} differs from the content type ${layer.eContentType}`);
+  }
+
+  // The content's digest.
+  if (!layer.content) {
+    add('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', 'the signed content is detached and was not supplied');
+  } else if (!hash) {
+    checks.messageDigest = 'unsupported';
+    add('INDETERMINATE', 'UNSUPPORTED_ALGORITHM', `digest algorithm ${algorithmName(digestOid)} cannot be computed here`);
+  } else if (attrs?.messageDigest) {
+    const ok = ctx.digests.of(layer.content, hash).equals(asBuffer(attrs.messageDigest));
+    checks.messageDigest = ok ? 'passed' : 'failed';
+    if (!ok) add('TOTAL_FAILED', 'HASH_FAILURE', 'the content does not match the signed messageDigest');
+  }
+
+  // The signing certificate and the signature value.
+  const candidates = signerCandidates(signer, layerCerts, ctx.pool);
+  let cert: ParsedCertificate | null = null;
+  if (candidates.length === 0) {
+    add('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'the signing certificate is not in the CMS or the supplied certificates');
+  } else {
+    const data = attrs ? attrs.signedBytes : layer.content ? contentBytes(layer.content) : null;
+    let outcome: ReturnType<typeof verifySignature> | null = null;
+    for (const candidate of candidates) {
+      cert = candidate;
+      if (!data) break;
+      outcome = verifySignature(signer.signatureAlgorithm, digestOid, publicKeyOf(candidate), candidate.publicKeyAlgorithm.oid, data, signer.signature);
+      if (outcome.status === 'valid') break;
+    }
+    if (outcome) {
+      if (outcome.status === 'valid') {
+        checks.signature = 'passed';
+        if (!attrs) checks.messageDigest = 'passed';
+      } else if (outcome.status === 'invalid') {
+        checks.signature = 'failed';
+        add('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', 'the signature value does not verify with the signing certificate');
+      } else {
+        checks.signature = 'unsupported';
+        add('INDETERMINATE', 'UNSUPPORTED_ALGORITHM', outcome.reason);
+      }
+    }
+  }
+
+  // The certificate: validity at the claimed signing time, key usage, chain.
+  const at = attrs?.signingTime ?? ctx.now;
+  if (cert) {
+    const valid = cert.notBefore.getTime() <= at.getTime() && at.getTime() <= cert.notAfter.getTime();
+    checks.validity = valid ? 'passed' : 'failed';
+    if (!valid) {
+      add('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', `the signing certificate is not valid at ${at.toISOString()} (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`);
+    }
+    const usageOk = cert.keyUsage === null || cert.keyUsage.has('digitalSignature') || cert.keyUsage.has('nonRepudiation');
+    checks.keyUsage = usageOk ? 'passed' : 'failed';
+    if (!usageOk) add('INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE', `the certificate's keyUsage (${[...cert.keyUsage!].join(', ') || 'none'}) does not allow signing`);
+    if (ctx.anchors.length > 0) {
+      const chain = buildChain(cert, ctx.pool, ctx.anchors, at);
+      if (chain.status === 'trusted') {
+        checks.chain = 'passed';
+        notes.push(`chain to ${chain.path[chain.path.length - 1].subject.text}`);
+      } else if (chain.status === 'unsupported') {
+        checks.chain = 'unsupported';
+        add('INDETERMINATE', 'UNSUPPORTED_ALGORITHM', chain.message);
+      } else {
+        checks.chain = 'failed';
+        add('INDETERMINATE', chain.status === 'out-of-bounds' ? 'OUT_OF_BOUNDS_NO_POE' : 'NO_CERTIFICATE_CHAIN_FOUND', chain.message);
+      }
+    } else {
+      notes.push('chain not checked (no trust anchors)');
+    }
+  }
+
+  findings.sort((a, b) => PRIORITY.indexOf(a.subIndication) - PRIORITY.indexOf(b.subIndication));
+  const worst = findings[0];
+  const report: SignatureReport = {
+    depth,
+    index: signer.index,
+    signer: cert ? identityFromName(cert.subject) : null,
+    certificate: cert ? certificateSummary(cert) : null,
+    signingTime: attrs?.signingTime?.toISOString() ?? null,
+    digestAlgorithm: algorithmName(digestOid),
+    signatureAlgorithm: signatureAlgorithmName(signer),
+    indication: worst ? worst.indication : 'TOTAL_PASSED',
+    message: worst ? findings.map((f) => f.message).filter((m, i, all) => all.indexOf(m) === i).join('; ') : ['signature valid', ...notes].join('; '),
+    checks,
+  };
+  if (worst) report.subIndication = worst.subIndication;
+  return report;
+}
+
+function certificatesOf(input: string | Uint8Array | ParsedCertificate, what: string): ParsedCertificate[] {
+  return typeof input === 'string' || input instanceof Uint8Array ? readCertificates(input, what) : [input];
+}
+
+const EMPTY_CONTENT: ContentSummary = { sha256: null, type: 'unknown', detached: false, size: null };
+
+export function formatFailureReport(message: string): VerificationReport {
+  return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], content: { ...EMPTY_CONTENT }, depth: 0, message };
+}
+
+function head(content: ContentRef): Uint8Array {
+  if (content.segments.length === 1 || content.segments[0].length >= 1024) return content.segments[0];
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const segment of content.segments) {
+    parts.push(segment);
+    size += segment.length;
+    if (size >= 1024) break;
+  }
+  return Buffer.concat(parts);
+}
+
+function contentKind(content: ContentRef): ContentKind {
+  return content.size === 0 ? 'unknown' : sniffContentType(head(content));
+}
+
+/**
+ * Verifies every signature of a CMS and of every CMS nested in it. Never throws for a bad document: garbage
+ * gets FORMAT_FAILURE. Throws CmsCertificateError only when a trust anchor or extra certificate given in
+ * the options cannot be read.
+ */
+export function verifyCmsSync(input: Uint8Array | string, options: VerifyCmsOptions = {}): VerificationReport {
+  const limits: CmsLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const anchors = (options.trustAnchors ?? []).flatMap((a, i) => certificatesOf(a, `trust anchor ${i + 1}`));
+  const extra = (options.extraCertificates ?? []).flatMap((c, i) => certificatesOf(c, `extra certificate ${i + 1}`));
+  let parsed: ParsedCms;
+  try {
+    if (options.detachedContent && options.detachedContent.length > limits.maxInputBytes) {
+      throw new CmsFormatError(`detached content is larger than ${limits.maxInputBytes} bytes`);
+    }
+    parsed = readNestedCms(decodeCmsInput(input, limits.maxInputBytes), options.detachedContent, limits);
+  } catch (error) {
+    if (error instanceof CmsFormatError) return formatFailureReport(error.message);
+    throw error;
+  }
+
+  // Certificates: each layer's own first (looked up first for that layer's signers), then the caller's.
+  const pool: ParsedCertificate[] = [];
+  const perLayer = parsed.layers.map((layer) =>
+    layer.certificates.flatMap((der) => {
+      try {
+        const known = pool.find((c) => c.der.length === der.length && c.der.equals(der));
+        if (known) return [known];
+        const cert = parseCertificate(der);
+        pool.push(cert);
+        return [cert];
+      } catch (error) {
+        if (error instanceof CmsFormatError) return []; // an unreadable certificate cannot be the signer's
+        throw error;
+      }
+    }),
+  );
+  for (const cert of [...extra, ...anchors]) if (!pool.some((c) => sameCertificate(c, cert))) pool.push(cert);
+  const ctx: Context = { pool, anchors, now: options.now ?? new Date(), digests: new DigestCache() };
+
+  const signatures: SignatureReport[] = [];
+  const layerProblems: string[] = [];
+  const total = parsed.layers.length;
+  for (let k = total - 1; k >= 0; k--) {
+    const layer = parsed.layers[k];
+    const depth = total - k;
+    if (layer.signerInfos.length === 0) layerProblems.push(`the SignedData at depth ${depth} has no signature`);
+    for (const signer of layer.signerInfos) signatures.push(verifySigner(layer, perLayer[k], signer, depth, ctx));
+  }
+
+  const content: ContentSummary = parsed.content
+    ? { sha256: ctx.digests.of(parsed.content, 'sha256').toString('hex'), type: contentKind(parsed.content), detached: parsed.detached, size: parsed.content.size }
+    : { ...EMPTY_CONTENT, detached: true };
+
+  let indication: Indication = 'TOTAL_PASSED';
+  let subIndication: SubIndication | undefined;
+  for (const s of signatures) {
+    if (worse(s.indication, indication)) {
+      indication = s.indication;
+      subIndication = s.subIndication;
+    }
+  }
+  if (layerProblems.length) {
+    indication = 'TOTAL_FAILED';
+    subIndication = 'FORMAT_FAILURE';
+  }
+  const failing = signatures.filter((s) => s.indication !== 'TOTAL_PASSED');
+  const who = (s: SignatureReport) => `signature ${s.depth}.${s.index + 1}${s.signer?.commonName ? ` (${s.signer.commonName})` : ''}`;
+  const message = [
+    ...layerProblems,
+    failing.length === 0
+      ? `${signatures.length} of ${signatures.length} signature${signatures.length === 1 ? '' : 's'} passed`
+      : `${signatures.length - failing.length} of ${signatures.length} signatures passed; ${failing.map((s) => `${who(s)}: ${s.indication}/${s.subIndication}: ${s.message}`).join('; ')}`,
+  ].join('; ');
+  const report: VerificationReport = { indication, signatures, content, depth: total, message };
+  if (subIndication) report.subIndication = subIndication;
+  return report;
+}
+
+export async function verifyCms(input: Uint8Array | string, options: VerifyCmsOptions = {}): Promise<VerificationReport> {
+  return verifyCmsSync(input, options);
+}
