@@ -6,6 +6,8 @@ import { loggerModule } from './common/logging/logger.js';
 import { typeormOptions } from './database/typeorm-options.js';
 import { HealthModule } from './health/health.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
+import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
+import { SandboxModule } from './sandbox/sandbox.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -24,6 +26,9 @@ export class AppModule {
         TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations)),
         OrganisationsModule,
         HealthModule,
+        CloudEdsModule,
+        // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
+        ...(config.sandboxEnabled ? [SandboxModule] : []),
       ],
     };
   }
