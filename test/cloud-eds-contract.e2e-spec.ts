@@ -293,7 +293,7 @@ describe('Cloud EDS contract against the sandbox', () => {
     const retrying = sandboxClient(t, org.apiKey, { retry: { attempts: 3, baseDelayMs: 5 } });
     await automation('/faults', 'PUT', { failNext: { error: 'EDOCUMENT_UNAVAILABLE', count: 1, endpoint: 'create' } });
     expect((await failure(retrying.createSession({ iin: freshIin(), phone: PHONE }))).kind).toBe('EDOCUMENT_UNAVAILABLE');
-    const faults = await (await automation('/faults', 'GET')).json();
+    const faults = (await (await automation('/faults', 'GET')).json()) as { failNext: { count: number } };
     expect(faults.failNext.count).toBe(0);
     await automation('/faults', 'PUT', { dropRate: 1 });
     const dropped = await failure(retrying.createSession({ iin: freshIin(), phone: PHONE }));
