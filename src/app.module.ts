@@ -11,6 +11,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { EnvelopesModule } from './envelopes/envelopes.module.js';
+import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
+import { SandboxModule } from './sandbox/sandbox.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -36,6 +38,9 @@ export class AppModule {
         WebhooksModule,
         EnvelopesModule,
         HealthModule,
+        CloudEdsModule,
+        // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
+        ...(config.sandboxEnabled ? [SandboxModule] : []),
       ],
     };
   }

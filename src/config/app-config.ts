@@ -52,6 +52,34 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600).default(5),
   /** How long one delivery attempt may take, from connecting to the end of the (capped) response. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).max(60_000).default(10_000),
+
+  /** Serve the local Cloud EDS sandbox under /sandbox. Default: on with the embedded database, off with DATABASE_URL. */
+  SANDBOX_ENABLED: booleanString.optional(),
+  /** `dev` caps each uploaded file at 30 KB like the provider's dev host; `prod` caps it at MAX_DOCUMENT_BYTES. */
+  SANDBOX_PROFILE: z.enum(['dev', 'prod']).default('dev'),
+  /** Link put in the QR code of archive copies; `{checkId}` is replaced. Default: `<PUBLIC_BASE_URL>/verify/{checkId}`. */
+  SANDBOX_VERIFY_URL: z.string().includes('{checkId}', { message: 'expected a URL template containing {checkId}' }).optional(),
+  /** Default fault injection for sandbox organisations without their own: share of calls answered 503. */
+  SANDBOX_FAULT_UNAVAILABLE_RATE: z.coerce.number({ message: 'expected a number between 0 and 1' }).min(0).max(1).default(0),
+  /** Default added latency of sandbox API calls, in milliseconds. */
+  SANDBOX_FAULT_LATENCY_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(120_000).default(0),
+  /** Default share of sandbox API calls whose connection is dropped without an answer. */
+  SANDBOX_FAULT_DROP_RATE: z.coerce.number({ message: 'expected a number between 0 and 1' }).min(0).max(1).default(0),
+  /** How often the sandbox looks for due webhook deliveries and expired sessions, in milliseconds. */
+  SANDBOX_POLL_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(10).default(1000),
+  /** First webhook retry delay; each further retry doubles it. */
+  SANDBOX_WEBHOOK_RETRY_BASE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(1).default(5000),
+  /** Webhook delivery attempts before a delivery is given up. */
+  SANDBOX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(20).default(8),
+
+  /** Cloud EDS API base URL. Default: this service's sandbox when enabled, else https://dev.b-key.kz (prod: https://api.b-key.kz). */
+  CLOUD_EDS_BASE_URL: urlString.optional(),
+  /** Cloud EDS sign page. Default: the sandbox's when enabled, else https://dev.b-key.kz/sign (prod: https://remote.b-key.kz/sign). */
+  CLOUD_EDS_SIGN_URL: urlString.optional(),
+  /** Timeout of one Cloud EDS call (each attempt), in milliseconds. */
+  CLOUD_EDS_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).default(15_000),
+  /** Attempts for calls that are safe to retry (GET, and 503 "Digital service signature is not available"). */
+  CLOUD_EDS_RETRY_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(10).default(3),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {
@@ -63,7 +91,21 @@ export type AppConfig = z.infer<typeof configSchema> & {
   runMigrations: boolean;
   /** The key behind SecretBox. */
   secretsKey: Buffer;
+  /** Whether the Cloud EDS sandbox is served under /sandbox (SANDBOX_ENABLED, default: embedded database). */
+  sandboxEnabled: boolean;
+  /** Cloud EDS API base URL in force (follows publicBaseUrl when it defaults to the sandbox). */
+  readonly cloudEdsBaseUrl: string;
+  /** Cloud EDS sign page URL in force. */
+  readonly cloudEdsSignUrl: string;
+  /** QR link template of sandbox archive copies, with `{checkId}`. */
+  readonly sandboxVerifyUrl: string;
 };
+
+/** The provider's documented hosts. */
+export const CLOUD_EDS_HOSTS = {
+  dev: { baseUrl: 'https://dev.b-key.kz', signUrl: 'https://dev.b-key.kz/sign' },
+  prod: { baseUrl: 'https://api.b-key.kz', signUrl: 'https://remote.b-key.kz/sign' },
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -88,12 +130,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(['WEBHOOKS_ALLOW_PRIVATE: a development setting, refused with NODE_ENV=production (got "true")']);
   }
   const embeddedDatabase = values.DATABASE_URL === undefined;
+  // The derived URLs are getters: tests (and a server on an ephemeral port) set publicBaseUrl after loading.
   return {
     ...values,
     secretsKey: resolveSecretsKey(values.SECRETS_KEY, values.SECRETS_KEY_FILE, embeddedDatabase),
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     embeddedDatabase,
     runMigrations: values.MIGRATIONS_RUN ?? embeddedDatabase,
+    sandboxEnabled: values.SANDBOX_ENABLED ?? embeddedDatabase,
+    get cloudEdsBaseUrl(): string {
+      const fallback = this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox` : CLOUD_EDS_HOSTS.dev.baseUrl;
+      return (this.CLOUD_EDS_BASE_URL ?? fallback).replace(/\/+$/, '');
+    },
+    get cloudEdsSignUrl(): string {
+      return this.CLOUD_EDS_SIGN_URL ?? (this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox/sign` : CLOUD_EDS_HOSTS.dev.signUrl);
+    },
+    get sandboxVerifyUrl(): string {
+      return this.SANDBOX_VERIFY_URL ?? `${this.publicBaseUrl}/verify/{checkId}`;
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import type { WebhookEventType } from '../webhooks/domain/webhook-event-types.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { type EnvelopeContext, type EnvelopeEffect, type EnvelopeEvent, envelopeMachine } from './domain/envelope.machine.js';
 import { DocumentSignature } from './entities/document-signature.entity.js';
@@ -115,7 +116,7 @@ export class EnvelopeTransitionsService {
         await manager.getRepository(Envelope).update({ id: envelope.id }, { finishedAt: now, statusReason: effect.params.reason });
         envelope.finishedAt = now;
         envelope.statusReason = effect.params.reason;
-        const type = `envelope.${effect.params.status.toLowerCase()}` as const;
+        const type = `envelope.${effect.params.status.toLowerCase()}` as WebhookEventType;
         await this.emit(manager, envelope, type, { reason: effect.params.reason, by: actor.kind });
         return;
       }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { SandboxCaService } from '../sandbox/sandbox-ca.service.js';
+import { SandboxPeopleService } from '../sandbox/sandbox-people.service.js';
 
 /** Certificates signer chains must lead to: TRUST_ANCHORS_FILE, plus the local sandbox CA when it runs. */
 @Injectable()
@@ -12,7 +12,7 @@ export class TrustAnchorsService {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Optional() private readonly sandboxCa?: SandboxCaService,
+    @Optional() private readonly sandboxCa?: SandboxPeopleService,
   ) {
     this.configured = config.TRUST_ANCHORS_FILE ? splitPem(readFileSync(config.TRUST_ANCHORS_FILE, 'utf8')) : [];
     if (!config.TRUST_ANCHORS_FILE && !sandboxCa) {
@@ -21,7 +21,7 @@ export class TrustAnchorsService {
   }
 
   async anchors(): Promise<string[]> {
-    return this.sandboxCa ? [...this.configured, await this.sandboxCa.caCertificatePem()] : this.configured;
+    return this.sandboxCa ? [...this.configured, await this.sandboxCa.caPem()] : this.configured;
   }
 }
 

@@ -4,12 +4,12 @@
  */
 const TWELVE_DIGITS = /(?<!\d)(\d{8})(\d{4})(?!\d)/g;
 const PHONE = /(?<!\d)\+?[78][\s-]?\(?7\d{2}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)/g;
-const API_KEY = /\bkzk_[A-Za-z0-9]+_[A-Za-z0-9_-]+/g;
+const API_KEY = /\b(?:kzk|sbx)_[A-Za-z0-9]+_[A-Za-z0-9_-]+/g;
 const BEARER = /(Bearer\s+)[^\s"']+/gi;
 
 export function maskPii(text: string): string {
   return text
-    .replace(API_KEY, 'kzk_***')
+    .replace(API_KEY, (key) => `${key.slice(0, 3)}_***`)
     .replace(BEARER, '$1***')
     .replace(PHONE, (phone) => `7*******${phone.replace(/\D/g, '').slice(-4)}`)
     .replace(TWELVE_DIGITS, (_m, _head, tail: string) => `********${tail}`);

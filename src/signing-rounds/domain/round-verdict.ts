@@ -17,9 +17,12 @@ export interface DocumentCheck {
   chainChecked: boolean;
 }
 
-/** Identifies a signature across nesting levels (its depth changes when the next signer wraps it). */
+/**
+ * Identifies a signature across nesting levels (its depth changes when the next signer wraps it, its index
+ * when a parallel group is merged): the signing certificate and the claimed signing time.
+ */
 export function signatureFingerprint(signature: SignatureReport): string {
-  return [signature.certificate?.sha256 ?? '', signature.signingTime ?? '', signature.signatureValueSha256 ?? ''].join('|');
+  return [signature.certificate?.sha256 ?? '', signature.signingTime ?? '', signature.digestAlgorithm].join('|');
 }
 
 function acceptable(signature: SignatureReport, chainChecked: boolean): boolean {

@@ -1,0 +1,84 @@
+/** Types of the Cloud EDS API as the guide (003) describes it. */
+export type DocumentType = 'pdf' | 'xml';
+export type SessionStatus = 'STARTED' | 'PROCESS' | 'FINISHED' | 'CANCELED';
+export type FailureReason = 'EXPIRED' | 'LIVENESS' | 'FACE2FACE' | 'EDOCUMENT' | 'OTHER';
+export type SignLanguage = 'kz' | 'en' | 'ru';
+
+export const SESSION_STATUSES: readonly SessionStatus[] = ['STARTED', 'PROCESS', 'FINISHED', 'CANCELED'];
+export const FAILURE_REASONS: readonly FailureReason[] = ['EXPIRED', 'LIVENESS', 'FACE2FACE', 'EDOCUMENT', 'OTHER'];
+
+/** Redirect reasons of the sign page ("Actions after session termination"). */
+export const REDIRECT_REASONS = [
+  'refresh', 'f2f', 'lv', 'closed', 'lv-unavailable', 'password', 'otp', 'request', 'reissue', 'certificate',
+  'password-otp', 'accept-certificate', 'sign-doc', 'video',
+] as const;
+export type RedirectReason = (typeof REDIRECT_REASONS)[number];
+
+export interface CreateSessionRequest {
+  iin: string;
+  /** 77********* */
+  phone: string;
+  /** Default pdf. */
+  documentType?: DocumentType;
+}
+
+export interface CreatedSession {
+  sessionId: string;
+  /** As sent by the provider (ISO-like text). */
+  createdAt: string;
+  checkId: string;
+}
+
+export interface UploadDocumentRequest {
+  sessionId: string;
+  /** Displayed file name. */
+  name: string;
+  file: Uint8Array;
+}
+
+export interface UploadedDocument {
+  id: string;
+  name: string;
+  /** Base64 DER CMS; null right after upload. */
+  sign: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SignUrlRequest {
+  sessionId: string;
+  redirectUrl: string;
+  language: SignLanguage;
+  /** The guide's examples use theme=0. */
+  theme?: string | number;
+}
+
+export interface SessionResultDocument {
+  id: string;
+  name: string;
+  /** Base64 DER CMS SignedData, or null when not signed. */
+  sign: string | null;
+}
+
+export interface SessionResult {
+  sessionId: string;
+  docs: SessionResultDocument[];
+}
+
+export interface SessionStatusResult {
+  sessionId: string;
+  status: SessionStatus;
+  failureReason: FailureReason | null;
+}
+
+export interface ArchiveDocument {
+  id: string | null;
+  name: string;
+  content: Uint8Array;
+}
+
+/** What the sign page appends to redirect_url: `status=true&reason=None` or `status=False&reason=<code>`. */
+export interface SignRedirectOutcome {
+  success: boolean;
+  reason: RedirectReason | string | null;
+}

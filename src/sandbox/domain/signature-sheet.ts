@@ -1,0 +1,148 @@
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDict, PDFDocument, PDFName, PDFString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import QRCode from 'qrcode';
+
+/**
+ * Archive copies of the sandbox, as the guide describes the provider's: each copy carries the signers
+ * (full name, signing date) and a QR code to the verification page with the check_id on its last page,
+ * and a `DocumentId` metadata entry with the id of the uploaded document.
+ */
+export interface SheetSigner {
+  fullName: string;
+  iin?: string;
+  signingTime?: Date;
+}
+
+export interface CopyInput {
+  documentId: string;
+  documentName: string;
+  checkId: string;
+  verifyUrl: string;
+  signers: SheetSigner[];
+}
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 50;
+
+export function formatSigningTime(date: Date | undefined): string {
+  return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '—';
+}
+
+function maskIin(iin: string | undefined): string {
+  return iin ? `${iin.slice(0, 6)}••••${iin.slice(10)}` : '';
+}
+
+/** Shortens text to fit a width, with an ellipsis. */
+function fit(text: string, font: PDFFont, size: number, width: number): string {
+  if (font.widthOfTextAtSize(text, size) <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && font.widthOfTextAtSize(`${cut}…`, size) > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** Sets the `DocumentId` entry of the document information dictionary. */
+export function setDocumentId(pdf: PDFDocument, documentId: string): void {
+  pdf.setProducer(pdf.getProducer() ?? 'Kezek Sandbox');
+  const info = pdf.context.lookup(pdf.context.trailerInfo.Info, PDFDict);
+  info.set(PDFName.of('DocumentId'), PDFString.of(documentId));
+}
+
+async function addSheet(pdf: PDFDocument, input: CopyInput, font: PDFFont): Promise<void> {
+  const qrPng = await QRCode.toBuffer(input.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  const qr = await pdf.embedPng(qrPng);
+  const dark = rgb(0.1, 0.1, 0.12);
+  const grey = rgb(0.4, 0.4, 0.45);
+  const width = A4.width - 2 * MARGIN;
+  const perPage = 22;
+  const pages = Math.max(1, Math.ceil(input.signers.length / perPage));
+  for (let p = 0; p < pages; p++) {
+    const page: PDFPage = pdf.addPage([A4.width, A4.height]);
+    let y = A4.height - MARGIN;
+    const line = (text: string, size: number, color = dark, x = MARGIN) => {
+      page.drawText(fit(text, font, size, width - (x - MARGIN)), { x, y, size, font, color });
+    };
+    line('Қол қою парағы · Лист подписания · Signature sheet', 15);
+    y -= 24;
+    line(`Құжат / Документ / Document: ${input.documentName}`, 10);
+    y -= 15;
+    line(`DocumentId: ${input.documentId}`, 9, grey);
+    y -= 13;
+    line(`check_id: ${input.checkId}`, 9, grey);
+    y -= 26;
+    line('№', 10, grey);
+    line('Қол қоюшы / Подписант / Signer', 10, grey, MARGIN + 25);
+    line('ЖСН / ИИН / IIN', 10, grey, MARGIN + 300);
+    line('Күні / Дата / Signed at', 10, grey, MARGIN + 390);
+    y -= 6;
+    page.drawLine({ start: { x: MARGIN, y }, end: { x: A4.width - MARGIN, y }, thickness: 0.5, color: grey });
+    y -= 16;
+    input.signers.slice(p * perPage, (p + 1) * perPage).forEach((signer, i) => {
+      line(String(p * perPage + i + 1), 10);
+      page.drawText(fit(signer.fullName, font, 10, 265), { x: MARGIN + 25, y, size: 10, font, color: dark });
+      line(maskIin(signer.iin), 10, dark, MARGIN + 300);
+      line(formatSigningTime(signer.signingTime), 10, dark, MARGIN + 390);
+      y -= 18;
+    });
+    if (p === pages - 1) {
+      const size = 130;
+      const qrY = Math.min(y - 20, 260) - size;
+      page.drawImage(qr, { x: MARGIN, y: qrY, width: size, height: size });
+      let textY = qrY + size - 12;
+      for (const text of [
+        'Құжаттың түпнұсқалығын тексеру / Проверка подлинности / Verify this document:',
+        input.verifyUrl,
+        '',
+        'Kezek Sandbox: құмсалғыш қолтаңбалары заңды күші жоқ.',
+        'Подписи песочницы Kezek не имеют юридической силы.',
+        'Kezek Sandbox signatures have no legal effect.',
+      ]) {
+        page.drawText(fit(text, font, 9, width - size - 15), { x: MARGIN + size + 15, y: textY, size: 9, font, color: grey });
+        textY -= 13;
+      }
+    }
+  }
+}
+
+/** The PDF copy: the original PDF with the signature sheet as its last page(s), and DocumentId metadata. */
+export async function pdfArchiveCopy(original: Uint8Array, input: CopyInput, fontBytes: Uint8Array): Promise<Uint8Array> {
+  const pdf = await PDFDocument.load(original, { updateMetadata: false });
+  pdf.registerFontkit(fontkit);
+  const font = await pdf.embedFont(fontBytes, { subset: true });
+  await addSheet(pdf, input, font);
+  setDocumentId(pdf, input.documentId);
+  return pdf.save();
+}
+
+/** A PDF holding only the signature sheet: used when the original cannot be opened (e.g. it is encrypted). */
+export async function standaloneSignatureSheet(input: CopyInput, fontBytes: Uint8Array): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
+  const font = await pdf.embedFont(fontBytes, { subset: true });
+  await addSheet(pdf, input, font);
+  setDocumentId(pdf, input.documentId);
+  return pdf.save();
+}
+
+/**
+ * The XML copy (the sandbox's decision; the guide describes only PDF copies): the original bytes unchanged,
+ * followed after the root element by a comment listing the signers and a `<?kezek-archive …?>` processing
+ * instruction with DocumentId, check_id and the verification URL. Both are allowed after the root element,
+ * so the copy stays well-formed and its root element is untouched. Only UTF-8 (or ASCII) documents are
+ * annotated; a document in another encoding is copied unchanged.
+ */
+export function xmlArchiveCopy(original: Uint8Array, input: CopyInput): Uint8Array {
+  const head = Buffer.from(original.subarray(0, 200)).toString('latin1');
+  const declared = /encoding\s*=\s*["']([^"']+)["']/i.exec(head)?.[1]?.toLowerCase();
+  const utf16Bom = (original[0] === 0xfe && original[1] === 0xff) || (original[0] === 0xff && original[1] === 0xfe);
+  if (utf16Bom || (declared && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(declared))) return original;
+  const safe = (text: string) => text.replace(/--/g, '- -').replace(/-$/, '- ');
+  const attr = (text: string) => text.replace(/[&"<>]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[c]!).replace(/\?>/g, '? >');
+  const lines = input.signers.map((s, i) => `  ${i + 1}. ${safe(s.fullName)}, ${formatSigningTime(s.signingTime)}`);
+  const annotation = [
+    '',
+    `<!-- Signers (Kezek Sandbox):\n${lines.join('\n')}\n-->`,
+    `<?kezek-archive DocumentId="${attr(input.documentId)}" check_id="${attr(input.checkId)}" verify_url="${attr(input.verifyUrl)}"?>`,
+    '',
+  ].join('\n');
+  return new Uint8Array(Buffer.concat([Buffer.from(original), Buffer.from(annotation, 'utf8')]));
+}

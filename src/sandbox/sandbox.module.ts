@@ -1,0 +1,39 @@
+import { Global, Module } from '@nestjs/common';
+import { SandboxApiController } from './sandbox-api.controller.js';
+import { SandboxArchiveService } from './sandbox-archive.service.js';
+import { SandboxAutomationController } from './sandbox-automation.controller.js';
+import { SandboxCaController } from './sandbox-ca.controller.js';
+import { SandboxClock } from './sandbox-clock.js';
+import { SandboxExceptionFilter } from './sandbox-exception.filter.js';
+import { SandboxFaultsService } from './sandbox-faults.service.js';
+import { SandboxOrganisationsService } from './sandbox-organisations.service.js';
+import { SandboxPeopleService } from './sandbox-people.service.js';
+import { SandboxPollerService } from './sandbox-poller.service.js';
+import { SandboxSessionsService } from './sandbox-sessions.service.js';
+import { SandboxSignPageController } from './sandbox-sign-page.controller.js';
+import { SandboxUploadInterceptor } from './sandbox-upload.interceptor.js';
+import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
+
+/**
+ * A local, faithful implementation of the Cloud EDS provider under /sandbox: its HTTP API, sign page,
+ * CA, archive and webhooks, with state in PostgreSQL (schema `sandbox`). For development, demos and tests.
+ * Global, so Kezek's own services can use it when it runs (optional injection) without importing it.
+ */
+@Global()
+@Module({
+  controllers: [SandboxApiController, SandboxSignPageController, SandboxAutomationController, SandboxCaController],
+  providers: [
+    SandboxClock,
+    SandboxOrganisationsService,
+    SandboxPeopleService,
+    SandboxSessionsService,
+    SandboxWebhooksService,
+    SandboxArchiveService,
+    SandboxFaultsService,
+    SandboxPollerService,
+    SandboxExceptionFilter,
+    SandboxUploadInterceptor,
+  ],
+  exports: [SandboxOrganisationsService, SandboxPeopleService, SandboxClock],
+})
+export class SandboxModule {}
