@@ -88,11 +88,11 @@ export class SigningDriver {
   }
 
   /** Ends the session at the sandbox as the person would, and answers where the sign page sent them. */
-  async complete(sessionId: string, outcome: Outcome): Promise<string> {
+  async complete(sessionId: string, outcome: Outcome, redirectUrl?: string): Promise<string> {
     const res = await this.http
       .post(`/sandbox/automation/sessions/${sessionId}/complete`)
       .set('x-api-key', await this.providerKey())
-      .send(outcome);
+      .send({ ...outcome, ...(redirectUrl ? { redirectUrl } : {}) });
     if (res.status !== 200) throw new Error(`complete failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.redirect_url as string;
   }
@@ -100,8 +100,8 @@ export class SigningDriver {
   /** A whole round for one signer: open, sign or fail on the sandbox, come back to the return page. */
   async round(envelopeId: string, signerIndex: number, outcome: Outcome = { outcome: 'sign' }): Promise<{ returnPage: string; sessionId: string }> {
     const signer = (await this.get(envelopeId)).signers[signerIndex];
-    const { sessionId } = await this.startSigning(signer.link!);
-    const redirect = await this.complete(sessionId, outcome);
+    const { sessionId, signUrl } = await this.startSigning(signer.link!);
+    const redirect = await this.complete(sessionId, outcome, new URL(signUrl).searchParams.get('redirect_url') ?? undefined);
     const page = await this.http.get(this.path(redirect)).expect(200);
     return { returnPage: page.text, sessionId };
   }
