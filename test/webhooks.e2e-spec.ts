@@ -220,7 +220,7 @@ describe('webhook endpoints with production settings', () => {
   it('documents the endpoints and shows that the secret is shown once', async () => {
     const res = await http().get('/docs/openapi.json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/webhook-endpoints', '/v1/webhook-endpoints/{id}', '/v1/webhook-endpoints/{id}/rotate-secret', '/v1/webhook-endpoints/{id}/deliveries', '/v1/webhook-deliveries/{id}', '/v1/envelopes/{envelopeId}/audit']),
+      expect.arrayContaining(['/v1/webhook-endpoints', '/v1/webhook-endpoints/{id}', '/v1/webhook-endpoints/{id}/rotate-secret', '/v1/webhook-endpoints/{id}/deliveries', '/v1/webhook-deliveries/{id}', '/v1/envelopes/{id}/audit']),
     );
     expect(res.body.components.schemas.WebhookEndpointWithSecretDto.properties.secret.description).toMatch(/Shown once/);
     expect(res.body.paths['/v1/webhook-endpoints'].post.security).toEqual([{ bearer: [] }]);
