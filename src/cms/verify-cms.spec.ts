@@ -199,6 +199,8 @@ describe('verifyCms on OpenSSL vectors', () => {
     expect(bigText.message).toContain('larger than 1000');
     const deep = await verifyCms(fx.vectors.nested3.cms, { limits: { maxDepth: 2 } });
     expect(deep).toMatchObject({ subIndication: 'FORMAT_FAILURE', message: expect.stringContaining('deeper than 2') });
+    const overDefault = Buffer.alloc(64 * 1024 * 1024 + 1, 0x30);
+    expect((await verifyCms(overDefault)).message).toBe('input is larger than 67108864 bytes');
     const hugeClaim = Buffer.from('3084ffffffff', 'hex');
     expect((await verifyCms(hugeClaim)).subIndication).toBe('FORMAT_FAILURE');
     const bomb = Buffer.concat([Buffer.from('3080'.repeat(50_000), 'hex'), Buffer.alloc(100_000)]);
