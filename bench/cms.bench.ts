@@ -85,8 +85,9 @@ function measure(inputs: Buffer[], anchors: ParsedCertificate[], baseline: Basel
     if (report.indication !== 'TOTAL_PASSED') throw new Error(`kezek: ${report.message}`);
   };
   const runBaseline = (i: number) => baselineWork(baseline[i % baseline.length]);
-  // Warm-up: every input once through each path.
-  for (let i = 0; i < inputs.length; i++) {
+  // Warm-up (JIT, caches): every input through each path, for at least a second.
+  const warmUntil = Date.now() + 1000;
+  for (let i = 0; i < inputs.length || Date.now() < warmUntil; i++) {
     runKezek(i);
     runBaseline(i);
   }

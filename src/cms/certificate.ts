@@ -14,6 +14,7 @@ import {
   readTime,
   readTlv,
   smallInteger,
+  startReading,
   TAG,
   type Tlv,
 } from './der/der-reader.js';
@@ -256,6 +257,7 @@ class X509 implements ParsedCertificate {
 
   constructor(readonly der: Buffer) {
     const buf = der;
+    startReading(buf);
     const root = readTlv(buf, 0, buf.length);
     if (root.end !== buf.length) throw new CmsFormatError('trailing bytes after the certificate');
     const [tbsTlv, sigAlgTlv, sigTlv] = children(buf, expectTag(root, TAG.SEQUENCE, 'certificate'), 3);

@@ -1,5 +1,6 @@
 import { verifySignature } from './algorithms.js';
 import { publicKeyOf, type ParsedCertificate } from './certificate.js';
+import type { CertificatePool } from './certificate-pool.js';
 import { asBuffer } from './der/der-reader.js';
 
 /**
@@ -18,17 +19,12 @@ export type ChainResult =
 const MAX_PATH = 10;
 const MAX_SIGNATURE_CHECKS = 64;
 
-function normalisedName(cert: ParsedCertificate, which: 'issuer' | 'subject'): string {
-  return cert[which].attributes.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).join(',');
-}
-
 export function sameName(a: Uint8Array, b: Uint8Array): boolean {
   return asBuffer(a).equals(asBuffer(b));
 }
 
-function issues(parent: ParsedCertificate, child: ParsedCertificate): boolean {
-  const byName = sameName(parent.subject.der, child.issuer.der) || normalisedName(parent, 'subject') === normalisedName(child, 'issuer');
-  if (!byName) return false;
+/** Key identifiers, when both certificates carry them, must agree (the names were matched by the pool). */
+function keyIdsAgree(parent: ParsedCertificate, child: ParsedCertificate): boolean {
   if (child.authorityKeyIdentifier && parent.subjectKeyIdentifier) {
     return asBuffer(child.authorityKeyIdentifier).equals(asBuffer(parent.subjectKeyIdentifier));
   }
@@ -47,18 +43,17 @@ function isAnchor(cert: ParsedCertificate, anchors: ParsedCertificate[]): boolea
   return anchors.some((a) => sameCertificate(a, cert) || (sameName(a.subject.der, cert.subject.der) && asBuffer(a.spki).equals(asBuffer(cert.spki))));
 }
 
-export function buildChain(leaf: ParsedCertificate, pool: ParsedCertificate[], anchors: ParsedCertificate[], at: Date): ChainResult {
+export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, anchors: ParsedCertificate[], at: Date): ChainResult {
   if (isAnchor(leaf, anchors)) return { status: 'trusted', path: [leaf] };
   let checks = 0;
   let unsupported: string | null = null;
   let outOfBounds: string | null = null;
-  const candidates = [...anchors, ...pool.filter((c) => !anchors.some((a) => sameCertificate(a, c)))];
 
   const extend = (path: ParsedCertificate[]): ParsedCertificate[] | null => {
     const child = path[path.length - 1];
     if (path.length > MAX_PATH) return null;
-    for (const parent of candidates) {
-      if (path.some((p) => sameCertificate(p, parent)) || !issues(parent, child)) continue;
+    for (const parent of pool.withSubject(child.issuer)) {
+      if (path.some((p) => sameCertificate(p, parent)) || !keyIdsAgree(parent, child)) continue;
       if (++checks > MAX_SIGNATURE_CHECKS) return null;
       const check = verifySignature(child.signatureAlgorithm, null, publicKeyOf(parent), parent.publicKeyAlgorithm.oid, child.tbs, child.signatureValue);
       if (check.status === 'unsupported') {

@@ -17,11 +17,16 @@ export function decodeCmsInput(input: Uint8Array | string, maxBytes: number): Bu
     if (input.length > maxBytes) throw new CmsFormatError(`input is larger than ${maxBytes} bytes`);
     if (input[0] === 0x30) return asBuffer(input);
     // Text in bytes: PEM or base64. Binary that is neither is refused below.
-    if (input.length > Math.ceil((maxBytes * 4) / 3) + 4096) throw new CmsFormatError(`input is larger than ${maxBytes} bytes`);
+    if (input.length > maxTextLength(maxBytes)) throw new CmsFormatError(`input is larger than ${maxBytes} bytes`);
     return decodeText(asBuffer(input).toString('latin1'), maxBytes);
   }
-  if (input.length > Math.ceil((maxBytes * 4) / 3) + 4096) throw new CmsFormatError(`input is larger than ${maxBytes} bytes`);
+  if (input.length > maxTextLength(maxBytes)) throw new CmsFormatError(`input is larger than ${maxBytes} bytes`);
   return decodeText(input, maxBytes);
+}
+
+/** Base64 is 4/3 of the bytes, plus line breaks (PEM: one per 64 characters) and headers. */
+function maxTextLength(maxBytes: number): number {
+  return Math.ceil(maxBytes * 1.4) + 4096;
 }
 
 function decodeText(text: string, maxBytes: number): Buffer {

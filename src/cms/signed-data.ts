@@ -11,6 +11,7 @@ import {
   readTime,
   readTlv,
   smallInteger,
+  startReading,
   TAG,
   type Tlv,
 } from './der/der-reader.js';
@@ -181,6 +182,7 @@ function startsLikeSignedData(first: Uint8Array): boolean {
 /** Reads one ContentInfo holding a SignedData (the whole of `bytes`). */
 export function readSignedDataLayer(input: Uint8Array, limits: CmsLimits = DEFAULT_LIMITS): SignedDataLayer {
   const buf = asBuffer(input);
+  startReading(buf);
   const root = readTlv(buf, 0, buf.length);
   if (root.end !== buf.length) {
     // Trailing zero padding is common after BER (some tools pad to a block); anything else is not ours.

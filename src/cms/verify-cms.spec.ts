@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CmsCertificateError, CmsFormatError, extractContent, verifyCms, verifyCmsSync, type SignatureReport, type VerificationReport } from './index.js';
+import { encodeOid, encodeSmallInteger, tlv } from './der/der-writer.js';
 import { gostCms, gostDigestCms } from './testing/gost-vectors.js';
 import { buildOpensslFixture, type OpensslFixture, type TestSigner, type VectorName } from './testing/openssl-vectors.js';
 import { pkijsCosign, pkijsSign } from './testing/pkijs-cms.js';
@@ -198,6 +199,8 @@ describe('verifyCms on OpenSSL vectors', () => {
     expect(bigText.message).toContain('larger than 1000');
     const deep = await verifyCms(fx.vectors.nested3.cms, { limits: { maxDepth: 2 } });
     expect(deep).toMatchObject({ subIndication: 'FORMAT_FAILURE', message: expect.stringContaining('deeper than 2') });
+    const overDefault = Buffer.alloc(64 * 1024 * 1024 + 1, 0x30);
+    expect((await verifyCms(overDefault)).message).toBe('input is larger than 67108864 bytes');
     const hugeClaim = Buffer.from('3084ffffffff', 'hex');
     expect((await verifyCms(hugeClaim)).subIndication).toBe('FORMAT_FAILURE');
     const bomb = Buffer.concat([Buffer.from('3080'.repeat(50_000), 'hex'), Buffer.alloc(100_000)]);
@@ -332,5 +335,50 @@ describe('extractContent', () => {
     expect(() => extractContent(fx.vectors.randomBytes.cms)).toThrow(CmsFormatError);
     expect(() => extractContent(fx.vectors.detached.cms)).toThrow(/detached/);
     expect(extractContent(fx.vectors.detached.cms, { detachedContent: fx.document }).depth).toBe(1);
+  });
+});
+
+describe('hostile structures', () => {
+  /** A SignedData around `inner` content with the given certificates and signerInfos (raw encodings). */
+  function signedData(content: Buffer, certificates: Buffer[], signerInfos: Buffer[]): Buffer {
+    const encap = tlv(0x30, encodeOid('1.2.840.113549.1.7.1'), tlv(0xa0, tlv(0x04, content)));
+    const sd = tlv(0x30, encodeSmallInteger(1), tlv(0x31), encap, tlv(0xa0, ...certificates), tlv(0x31, ...signerInfos));
+    return tlv(0x30, encodeOid('1.2.840.113549.1.7.2'), tlv(0xa0, sd));
+  }
+
+  /** The signerInfo of the attached vector, as it is. */
+  function signerInfoOf(cms: Buffer): Buffer {
+    const at = cms.lastIndexOf(Buffer.from('3182', 'hex'));
+    return cms.subarray(at + 4);
+  }
+
+  it('bounds the work on many certificates claiming the same signer, over many layers', () => {
+    const cert = fx.signers.ivanov.certDer;
+    // 256 distinct certificates with the signer's issuer and serial (their signature bytes differ).
+    const impostors = Array.from({ length: 256 }, (_, i) => {
+      const copy = Buffer.from(cert);
+      copy.writeUInt16BE(i, copy.length - 2);
+      return copy;
+    });
+    const signer = signerInfoOf(fx.vectors.attached.cms);
+    let cms = signedData(fx.document, impostors, [signer]);
+    for (let depth = 2; depth <= 32; depth++) cms = signedData(cms, impostors, [signer]);
+    const report = verifyCmsSync(cms, { trustAnchors: [fx.ca.certPem] });
+    expect(report.depth).toBe(32);
+    expect(report.signatures).toHaveLength(32);
+    expect(report.indication).toBe('TOTAL_FAILED');
+    // Over the document: the real signature, and copies of the real certificate whose CA signature is
+    // broken: the key verifies the signature, no chain leads to the anchor. Above: the same signerInfo
+    // over other content.
+    expect(report.signatures[0].subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+    expect(new Set(report.signatures.slice(1).map((s) => s.subIndication))).toEqual(new Set(['HASH_FAILURE']));
+  });
+
+  it('refuses content split into too many BER pieces', () => {
+    const pieces = Buffer.from('0400'.repeat(300_000), 'hex');
+    const encap = Buffer.concat([Buffer.from('3080', 'hex'), encodeOid('1.2.840.113549.1.7.1'), Buffer.from('a0802480', 'hex'), pieces, Buffer.alloc(6)]);
+    const sd = Buffer.concat([Buffer.from('3080', 'hex'), encodeSmallInteger(1), tlv(0x31), encap, tlv(0x31), Buffer.alloc(2)]);
+    const cms = Buffer.concat([Buffer.from('3080', 'hex'), encodeOid('1.2.840.113549.1.7.2'), Buffer.from('a080', 'hex'), sd, Buffer.alloc(4)]);
+    expect(verifyCmsSync(cms)).toMatchObject({ subIndication: 'FORMAT_FAILURE', message: expect.stringContaining('pieces') });
   });
 });

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { digestSegments, nodeDigest, verifySignature } from './algorithms.js';
-import { buildChain, sameCertificate, sameName } from './chain.js';
-import { parseCertificate, publicKeyOf, readCertificates, readName, type ParsedCertificate } from './certificate.js';
+import { buildChain, sameName } from './chain.js';
+import { CertificatePool, normalisedName } from './certificate-pool.js';
+import { publicKeyOf, readCertificates, readName, type ParsedCertificate } from './certificate.js';
 import { CmsFormatError } from './cms.errors.js';
 import { sniffContentType, type ContentKind } from './content-type.js';
 import { asBuffer, readTlv } from './der/der-reader.js';
@@ -59,51 +59,35 @@ class DigestCache {
 }
 
 interface Context {
-  pool: ParsedCertificate[];
+  pool: CertificatePool;
   anchors: ParsedCertificate[];
   now: Date;
   digests: DigestCache;
 }
 
-function sameSerial(a: Uint8Array, b: Uint8Array): boolean {
-  const strip = (x: Uint8Array) => {
-    let i = 0;
-    while (i < x.length - 1 && x[i] === 0) i++;
-    return asBuffer(x.subarray(i));
-  };
-  return strip(a).equals(strip(b));
-}
+/** Most certificates tried for one signer identifier (several can claim it; only one can verify). */
+const MAX_SIGNER_CANDIDATES = 8;
 
-function normalisedIssuerText(cert: ParsedCertificate): string {
-  return cert.issuer.attributes.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).join(',');
-}
-
-function signerCandidates(signer: RawSignerInfo, layerCerts: ParsedCertificate[], pool: ParsedCertificate[]): ParsedCertificate[] {
-  const all = [...layerCerts, ...pool.filter((c) => !layerCerts.includes(c))];
+function signerCandidates(signer: RawSignerInfo, layerCerts: Set<ParsedCertificate>, pool: CertificatePool): ParsedCertificate[] {
   const { sid } = signer;
+  let found: ParsedCertificate[];
   if (sid.kind === 'issuerAndSerial') {
-    const exact = all.filter((c) => sameSerial(c.serial, sid.serial) && sameName(c.issuer.der, sid.issuer));
-    if (exact.length) return exact;
-    // Same name encoded differently (PrintableString vs UTF8String): compare the decoded names.
-    let sidIssuer: string | null = null;
-    try {
-      sidIssuer = parseNameText(sid.issuer);
-    } catch {
-      return [];
+    const sameSerial = pool.withSerial(sid.serial);
+    found = sameSerial.filter((c) => sameName(c.issuer.der, sid.issuer));
+    if (found.length === 0 && sameSerial.length > 0) {
+      // The same issuer name encoded differently (PrintableString vs UTF8String): compare decoded names.
+      try {
+        const wanted = normalisedName(readName(sid.issuer, readTlv(sid.issuer, 0, sid.issuer.length)).attributes);
+        found = sameSerial.filter((c) => normalisedName(c.issuer.attributes) === wanted);
+      } catch (error) {
+        if (!(error instanceof CmsFormatError)) throw error;
+      }
     }
-    return all.filter((c) => sameSerial(c.serial, sid.serial) && normalisedIssuerText(c) === sidIssuer);
+  } else {
+    found = pool.withKeyId(sid.keyId);
   }
-  // SubjectKeyIdentifier: the certificate's own extension (Kazakhstan certificates do not use SHA-1 of the
-  // key), or SHA-1 of the key (RFC 5280 method 1) for a certificate without the extension.
-  const keyId = asBuffer(sid.keyId);
-  return all.filter((c) =>
-    c.subjectKeyIdentifier ? asBuffer(c.subjectKeyIdentifier).equals(keyId) : createHash('sha1').update(c.publicKeyBits).digest().equals(keyId),
-  );
-}
-
-function parseNameText(der: Uint8Array): string {
-  const name = readName(der, readTlv(der, 0, der.length));
-  return name.attributes.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).join(',');
+  // The signer's own SignedData first.
+  return [...found.filter((c) => layerCerts.has(c)), ...found.filter((c) => !layerCerts.has(c))].slice(0, MAX_SIGNER_CANDIDATES);
 }
 
 /** OpenSSL names the key type alone (rsaEncryption) and lets digestAlgorithm name the hash: say both. */
@@ -125,7 +109,7 @@ function certificateSummary(cert: ParsedCertificate) {
   };
 }
 
-function verifySigner(layer: SignedDataLayer, layerCerts: ParsedCertificate[], signer: RawSignerInfo, depth: number, ctx: Context): SignatureReport {
+function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>, signer: RawSignerInfo, depth: number, ctx: Context): SignatureReport {
   const findings: Finding[] = [];
   const notes: string[] = [];
   const add = (indication: Indication, subIndication: SubIndication, message: string) => findings.push({ indication, subIndication, message });
@@ -273,22 +257,16 @@ export function verifyCmsSync(input: Uint8Array | string, options: VerifyCmsOpti
   }
 
   // Certificates: each layer's own first (looked up first for that layer's signers), then the caller's.
-  const pool: ParsedCertificate[] = [];
-  const perLayer = parsed.layers.map((layer) =>
-    layer.certificates.flatMap((der) => {
-      try {
-        const known = pool.find((c) => c.der.length === der.length && c.der.equals(der));
-        if (known) return [known];
-        const cert = parseCertificate(der);
-        pool.push(cert);
-        return [cert];
-      } catch (error) {
-        if (error instanceof CmsFormatError) return []; // an unreadable certificate cannot be the signer's
-        throw error;
-      }
-    }),
-  );
-  for (const cert of [...extra, ...anchors]) if (!pool.some((c) => sameCertificate(c, cert))) pool.push(cert);
+  const pool = new CertificatePool();
+  const perLayer = parsed.layers.map((layer) => {
+    const own = new Set<ParsedCertificate>();
+    for (const der of layer.certificates) {
+      const cert = pool.addDer(der);
+      if (cert) own.add(cert);
+    }
+    return own;
+  });
+  for (const cert of [...extra, ...anchors]) pool.add(cert);
   const ctx: Context = { pool, anchors, now: options.now ?? new Date(), digests: new DigestCache() };
 
   const signatures: SignatureReport[] = [];

@@ -45,6 +45,29 @@ export const TAG = {
 /** Nesting of BER indefinite-length forms we follow before calling the input hostile. */
 export const MAX_BER_DEPTH = 64;
 
+/**
+ * Elements walked to find the ends of indefinite-length forms, per buffer. Real BER (OpenSSL streams 4 KB
+ * chunks, pkijs 64 KB, BouncyCastle 1 KB) stays far below; a 64 MB input made of 2-byte elements does not.
+ */
+export const MAX_BER_STEPS = 4_000_000;
+
+/** Most pieces a BER OCTET STRING may be split into (the segment views cost memory). */
+export const MAX_OCTET_STRING_SEGMENTS = 1 << 18;
+
+/**
+ * Ends of indefinite-length elements already walked, per buffer: reading an element and then its children
+ * would otherwise walk nested indefinite forms again at every level.
+ */
+const indefiniteEnds = new WeakMap<Uint8Array, { ends: Map<number, number>; steps: number }>();
+
+/**
+ * Forgets what was learnt about `buf`: to call before parsing a buffer that may have changed since it was
+ * last read (the remembered ends assume unchanged bytes), and it restarts the step budget.
+ */
+export function startReading(buf: Uint8Array): void {
+  indefiniteEnds.delete(buf);
+}
+
 export function fail(message: string): never {
   throw new CmsFormatError(message);
 }
@@ -73,11 +96,18 @@ export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.len
   if (first === 0x80) {
     if (!constructed) fail(`indefinite length on a primitive value at offset ${offset}`);
     const contentStart = pos;
-    let cursor = pos;
-    for (;;) {
-      if (cursor + 2 > limit) fail(`unterminated indefinite-length value at offset ${offset}`);
-      if (buf[cursor] === 0 && buf[cursor + 1] === 0) break;
-      cursor = readTlv(buf, cursor, limit, depth + 1).end;
+    let memo = indefiniteEnds.get(buf);
+    if (!memo) indefiniteEnds.set(buf, (memo = { ends: new Map(), steps: 0 }));
+    let cursor = memo.ends.get(offset);
+    if (cursor === undefined || cursor + 2 > limit) {
+      cursor = pos;
+      for (;;) {
+        if (cursor + 2 > limit) fail(`unterminated indefinite-length value at offset ${offset}`);
+        if (buf[cursor] === 0 && buf[cursor + 1] === 0) break;
+        if (++memo.steps > MAX_BER_STEPS) fail('too many ASN.1 elements in indefinite-length values');
+        cursor = readTlv(buf, cursor, limit, depth + 1).end;
+      }
+      memo.ends.set(offset, cursor);
     }
     return { tag, tagClass: tag >> 6, constructed, tagNumber, start: offset, contentStart, contentEnd: cursor, end: cursor + 2, indefinite: true };
   }
@@ -248,6 +278,7 @@ export function readString(input: Uint8Array, tlv: Tlv): string {
 export function octetStringSegments(buf: Uint8Array, tlv: Tlv, out: Uint8Array[] = [], depth = 0): Uint8Array[] {
   if (depth > MAX_BER_DEPTH) fail('OCTET STRING nested too deeply');
   if (tlv.tag === TAG.OCTET_STRING) {
+    if (out.length >= MAX_OCTET_STRING_SEGMENTS) fail(`OCTET STRING split into more than ${MAX_OCTET_STRING_SEGMENTS} pieces`);
     out.push(buf.subarray(tlv.contentStart, tlv.contentEnd));
     return out;
   }
