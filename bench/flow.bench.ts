@@ -11,18 +11,19 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { AppModule } from '../src/app.module.js';
+import { isValidIin } from '../src/cms/iin.js';
 import { configureApp } from '../src/bootstrap.js';
 import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { ensureDatabase } from '../src/database/embedded-database.js';
 import { OrganisationsService } from '../src/organisations/organisations.service.js';
-import { ProviderCredentialsService } from '../src/organisations/provider-credentials.service.js';
+import { SandboxOrganisationsService } from '../src/sandbox/sandbox-organisations.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { DataSource } from 'typeorm';
 
@@ -30,7 +31,7 @@ const ENVELOPES = Number(process.env.BENCH_ENVELOPES ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SIGNERS = 3;
 /** Valid IINs, cycled: the sandbox issues each one certificate once, as the real CA would. */
-const IIN_POOL = Array.from({ length: 30 }, (_, i) => validIin(`9${String(i).padStart(2, '0')}101300${String(i % 10)}1`));
+const IIN_POOL = Array.from({ length: 30 }, (_, i) => validIin(`90010130${String(i * 7).padStart(3, '0')}`));
 
 function validIin(first11: string): string {
   const d = first11.split('').map(Number);
@@ -38,7 +39,7 @@ function validIin(first11: string): string {
     d[10] = (Number(first11[10]) + bump) % 10;
     let sum = d.reduce((acc, digit, i) => acc + digit * (i + 1), 0) % 11;
     if (sum === 10) sum = d.reduce((acc, digit, i) => acc + digit * [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2][i], 0) % 11;
-    if (sum !== 10) return d.join('') + String(sum);
+    if (sum !== 10 && isValidIin(d.join('') + String(sum))) return d.join('') + String(sum);
   }
   throw new Error(`no valid IIN from ${first11}`);
 }
@@ -56,30 +57,57 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** One app instance on a loopback port; `env` on top of the shared settings. */
+async function startInstance(databaseUrl: string, env: Record<string, string>) {
+  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, SECRETS_KEY: SECRETS, LOG_LEVEL: 'warn', PORT: '0', ...env });
+  const app = await NestFactory.create(AppModule.register({ config, databaseUrl }), { bufferLogs: true, rawBody: true, logger: ['error', 'warn'] });
+  configureApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  config.publicBaseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  return { app, config, base: config.publicBaseUrl };
+}
+
+const SECRETS = randomBytes(32).toString('base64');
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kezek-bench-'));
+  chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user
   const database = await ensureDatabase({ databaseUrl: process.env.DATABASE_URL, dir: join(dataDir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: database.url,
+  // The provider (sandbox) runs as its own instance, so its SQL is counted apart from Kezek's.
+  const provider = await startInstance(database.url, {
     MIGRATIONS_RUN: 'true',
     SANDBOX_ENABLED: 'true',
     SANDBOX_PROFILE: 'prod',
-    SECRETS_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'warn',
-    PORT: '0',
-    ROUND_POLL_SECONDS: '30',
+    JOBS_WORKERS_ENABLED: 'false',
+    DATABASE_APPLICATION_NAME: 'sandbox',
   });
-  const app = await NestFactory.create(AppModule.register({ config, databaseUrl: database.url }), { bufferLogs: true, rawBody: true, logger: ['error', 'warn'] });
-  configureApp(app, config);
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  config.publicBaseUrl = base;
+  const caFile = join(dataDir, 'sandbox-ca.pem');
+  writeFileSync(caFile, await (await fetch(`${provider.base}/sandbox/ca.pem`)).text());
+  const kezek = await startInstance(database.url, {
+    MIGRATIONS_RUN: 'false',
+    SANDBOX_ENABLED: 'false',
+    CLOUD_EDS_BASE_URL: `${provider.base}/sandbox`,
+    CLOUD_EDS_SIGN_URL: `${provider.base}/sandbox/sign`,
+    TRUST_ANCHORS_FILE: caFile,
+    ROUND_POLL_SECONDS: '30',
+    DATABASE_APPLICATION_NAME: 'kezek',
+  });
+  const app = kezek.app;
+  const config = kezek.config;
+  const base = kezek.base;
 
+  // The organisation's provider account, as an operator would set it up with `kezek sandbox org create`.
   const { organisation, apiKey } = await app.get(OrganisationsService).createOrganisation('Bench');
-  await app.get(ProviderCredentialsService).ensureConfigured(organisation.id);
-  const sealed = await app.get(DataSource).getRepository(Organisation).createQueryBuilder('o').select(['o.id', 'o.providerApiKeySealed']).where('o.id = :id', { id: organisation.id }).getOneOrFail();
-  const providerKey = new SecretBox(config.secretsKey).open(sealed.providerApiKeySealed!);
+  const account = await provider.app.get(SandboxOrganisationsService).create({
+    name: 'Bench',
+    webhookUrl: `${base}/v1/provider-webhooks/cloud-eds/${organisation.id}`,
+  });
+  const box = new SecretBox(config.secretsKey);
+  await app.get(DataSource).getRepository(Organisation).update(
+    { id: organisation.id },
+    { providerApiKeySealed: box.seal(account.apiKey), providerWebhookSecretSealed: box.seal(account.webhookSecret) },
+  );
+  const providerKey = account.apiKey;
   const auth = { Authorization: `Bearer ${apiKey.key}`, 'Content-Type': 'application/json' };
 
   const pdf = await PDFDocument.create();
@@ -93,7 +121,7 @@ async function main(): Promise<void> {
     const body = {
       title: `Bench ${index}`,
       documents: [{ name: 'contract.pdf', contentBase64: document }],
-      signers: Array.from({ length: SIGNERS }, (_, i) => ({ fullName: `Signer ${i}`, iin: IIN_POOL[(index * SIGNERS + i) % IIN_POOL.length], phone: '77011234567', routingOrder: i + 1 })),
+      signers: Array.from({ length: SIGNERS }, (_, i) => ({ fullName: `Signer ${i}`, iin: IIN_POOL[(((index * SIGNERS + i) % IIN_POOL.length) + IIN_POOL.length) % IIN_POOL.length], phone: '77011234567', routingOrder: i + 1 })),
       send: true,
     };
     const created = await fetch(`${base}/v1/envelopes`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
@@ -105,11 +133,12 @@ async function main(): Promise<void> {
       const sign = await fetch(`${link}/sign`, { method: 'POST', redirect: 'manual' });
       if (sign.status !== 303) throw new Error(`sign: ${sign.status} ${await sign.text()}`);
       if (finishedAt !== undefined) handoffs.push(performance.now() - finishedAt);
-      const sessionId = new URL(sign.headers.get('location')!).searchParams.get('session')!;
-      const completed = await fetch(`${base}/sandbox/automation/sessions/${sessionId}/complete`, {
+      const signPage = new URL(sign.headers.get('location')!);
+      const sessionId = signPage.searchParams.get('session')!;
+      const completed = await fetch(`${provider.base}/sandbox/automation/sessions/${sessionId}/complete`, {
         method: 'POST',
         headers: { 'x-api-key': providerKey, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ outcome: 'sign' }),
+        body: JSON.stringify({ outcome: 'sign', redirectUrl: signPage.searchParams.get('redirect_url') }),
       });
       if (completed.status !== 200) throw new Error(`complete: ${completed.status} ${await completed.text()}`);
       finishedAt = performance.now();
@@ -136,10 +165,11 @@ async function main(): Promise<void> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const kezekStatements = [...statements.entries()].filter(([name]) => name.startsWith('kezek') && !name.startsWith('kezek-sandbox')).reduce((a, [, n]) => a + n, 0);
-  const sandboxStatements = [...statements.entries()].filter(([name]) => name.startsWith('kezek-sandbox')).reduce((a, [, n]) => a + n, 0);
+  const kezekStatements = [...statements.entries()].filter(([name]) => name.startsWith('kezek')).reduce((a, [, n]) => a + n, 0);
+  const sandboxStatements = [...statements.entries()].filter(([name]) => name.startsWith('sandbox')).reduce((a, [, n]) => a + n, 0);
 
   await app.close();
+  await provider.app.close();
 
   // Baseline: the same PostgreSQL, single-row UPDATE transactions over one pool of the same concurrency.
   const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY, application_name: 'baseline' });
@@ -174,7 +204,7 @@ async function main(): Promise<void> {
     `envelopes=${ENVELOPES} signers=${SIGNERS} concurrency=${CONCURRENCY} seconds=${seconds.toFixed(1)}`,
     `envelopes/s=${(ENVELOPES / seconds).toFixed(2)} rounds/s=${roundsPerSecond.toFixed(2)}`,
     `handoff (provider FINISHED -> next signer's session ready) p50=${percentile(sorted, 50).toFixed(1)}ms p99=${percentile(sorted, 99).toFixed(1)}ms`,
-    `sql statements per round: kezek=${(kezekStatements / rounds).toFixed(1)} sandbox=${(sandboxStatements / rounds).toFixed(1)}`,
+    `sql statements per round: kezek=${(kezekStatements / rounds).toFixed(1)} (provider sandbox, separately: ${(sandboxStatements / rounds).toFixed(1)})`,
     `baseline single-row UPDATE transactions/s=${baselineTps.toFixed(0)}`,
     `ratio=${(roundsPerSecond / baselineTps).toFixed(4)}`,
   ];

@@ -31,7 +31,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
-        TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations)),
+        TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations, config.DATABASE_APPLICATION_NAME)),
         JobsModule,
         OrganisationsModule,
         AuditModule,

@@ -24,6 +24,8 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// connection URL' })
     .optional(),
   MIGRATIONS_RUN: booleanString.optional(),
+  /** How this instance names its database connections (pg_stat_activity; job workers add "-jobs"). */
+  DATABASE_APPLICATION_NAME: z.string().regex(/^[\w.-]{1,50}$/, { message: 'expected 1-50 letters, digits, dots, dashes' }).default('kezek'),
   EMBEDDED_DB_DIR: z.string().min(1).default('.kezek/pg'),
   EMBEDDED_DB_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(54329),
   TRUST_PROXY: booleanString.default(false),

@@ -3,7 +3,7 @@ import { migrations } from '../../migrations/index.js';
 import { entities } from './entities.js';
 
 /** One definition of how Kezek talks to PostgreSQL, shared by the app, the CLI, the tests and `typeorm` CLI. */
-export function typeormOptions(url: string, runMigrations: boolean): DataSourceOptions {
+export function typeormOptions(url: string, runMigrations: boolean, applicationName = 'kezek'): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -13,6 +13,6 @@ export function typeormOptions(url: string, runMigrations: boolean): DataSourceO
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: 20 },
+    extra: { max: 20, application_name: applicationName },
   };
 }

@@ -48,7 +48,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(DATABASE_URL) databaseUrl: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: 'kezek-jobs' });
+    this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: `${config.DATABASE_APPLICATION_NAME}-jobs` });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
   }
 

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { withDatabase } from '../cli/cli-database.js';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { loadConfig } from '../config/app-config.js';
+import { Organisation } from './organisation.entity.js';
 import { OrganisationsService } from './organisations.service.js';
 
 function print(json: boolean, value: unknown, text: string): void {
@@ -36,6 +39,8 @@ export function registerOrganisationCommands(program: Command): void {
         print(json ?? false, rows, rows.map((o) => `${o.id}  ${o.name}`).join('\n') || '(no organisations)');
       });
     });
+
+  registerProviderCommands(org);
 
   const key = org.command('key').description("An organisation's API keys");
 
@@ -76,6 +81,28 @@ export function registerOrganisationCommands(program: Command): void {
       await withDatabase(async (db) => {
         const revoked = await new OrganisationsService(db).revokeApiKey(organisationId, idOrPrefix);
         process.stdout.write(`Revoked kzk_${revoked.prefix}_…\n`);
+      });
+    });
+}
+
+/** `kezek org provider set`: the organisation's own Cloud EDS credentials, sealed with SECRETS_KEY. */
+export function registerProviderCommands(org: Command): void {
+  org
+    .command('provider')
+    .description("An organisation's Cloud EDS account")
+    .command('set')
+    .description('Store the Cloud EDS API key and webhook secret of an organisation (encrypted at rest)')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--api-key <key>', 'the Cloud EDS x-api-key issued by the provider')
+    .requiredOption('--webhook-secret <secret>', "the webhook secret from the provider's personal cabinet")
+    .action(async ({ org: organisationId, apiKey, webhookSecret }: { org: string; apiKey: string; webhookSecret: string }) => {
+      const box = new SecretBox(loadConfig().secretsKey);
+      await withDatabase(async (db) => {
+        const result = await db
+          .getRepository(Organisation)
+          .update({ id: organisationId }, { providerApiKeySealed: box.seal(apiKey), providerWebhookSecretSealed: box.seal(webhookSecret) });
+        if (!result.affected) throw new Error(`Organisation ${organisationId} not found`);
+        process.stdout.write(`Cloud EDS credentials stored for ${organisationId}.\nPoint the provider's webhook at: <PUBLIC_BASE_URL>/v1/provider-webhooks/cloud-eds/${organisationId}\n`);
       });
     });
 }

@@ -28,14 +28,6 @@ export class ProviderCredentialsService {
     this.box = new SecretBox(config.secretsKey);
   }
 
-  async set(organisationId: string, credentials: { apiKey: string; webhookSecret: string }): Promise<void> {
-    const result = await this.db.getRepository(Organisation).update(
-      { id: organisationId },
-      { providerApiKeySealed: this.box.seal(credentials.apiKey), providerWebhookSecretSealed: this.box.seal(credentials.webhookSecret) },
-    );
-    if (!result.affected) throw new AppError('ORGANISATION_NOT_FOUND', `Organisation ${organisationId} not found`);
-  }
-
   /** Makes sure the organisation can create provider sessions (provisioning a sandbox account if possible). */
   async ensureConfigured(organisationId: string): Promise<void> {
     if (await this.sealed(organisationId)) return;
