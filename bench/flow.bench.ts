@@ -46,10 +46,16 @@ function validIin(first11: string): string {
 
 /** Counts every SQL statement the process sends, by the application_name of the connection. */
 const statements = new Map<string, number>();
+const profile = new Map<string, number>();
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(this: pg.Client & { connectionParameters?: { application_name?: string } }, ...args: unknown[]) {
   const name = this.connectionParameters?.application_name ?? 'other';
   statements.set(name, (statements.get(name) ?? 0) + 1);
+  if (process.env.BENCH_SQL_PROFILE && name.startsWith('kezek')) {
+    const first = args[0] as string | { text?: string };
+    const text = (typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').slice(0, 90);
+    profile.set(text, (profile.get(text) ?? 0) + 1);
+  }
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
 
@@ -156,6 +162,7 @@ async function main(): Promise<void> {
   handoffs.length = 0;
   rounds = 0;
   statements.clear();
+  profile.clear();
 
   const started = performance.now();
   let next = 0;
@@ -208,6 +215,9 @@ async function main(): Promise<void> {
     `baseline single-row UPDATE transactions/s=${baselineTps.toFixed(0)}`,
     `ratio=${(roundsPerSecond / baselineTps).toFixed(4)}`,
   ];
+  if (process.env.BENCH_SQL_PROFILE) {
+    for (const [text, n] of [...profile.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`${(n / rounds).toFixed(2).padStart(7)}  ${text}\n`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exit(0);
 }

@@ -56,13 +56,14 @@ export class EnvelopeTransitionsService {
     const step = stepMachine<EnvelopeContext>(envelopeMachine, envelope.machineState, event);
     if (!step.changed) return false;
     const from = envelope.status;
+    const before = envelope.machineState.context.signers;
     envelope.machineState = step.state;
     envelope.status = step.state.value as Envelope['status'];
     await manager.getRepository(Envelope).update(
       { id: envelope.id },
       { machineState: step.state as never, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
     );
-    await this.mirrorSigners(manager, envelope, step.state.context);
+    await this.mirrorSigners(manager, envelope, before, step.state.context);
     await this.audit.append(manager, {
       organisationId: envelope.organisationId,
       envelopeId: envelope.id,
@@ -76,8 +77,11 @@ export class EnvelopeTransitionsService {
     return true;
   }
 
-  private async mirrorSigners(manager: EntityManager, envelope: Envelope, context: EnvelopeContext): Promise<void> {
+  /** Copies the signers' status and attempts from the machine's context to their rows, where they changed. */
+  private async mirrorSigners(manager: EntityManager, envelope: Envelope, before: EnvelopeContext['signers'], context: EnvelopeContext): Promise<void> {
     for (const slot of context.signers) {
+      const previous = before.find((s) => s.id === slot.id);
+      if (previous?.status === slot.status && previous.attempts === slot.attempts) continue;
       await manager.getRepository(Signer).update({ id: slot.id, envelopeId: envelope.id }, { status: slot.status, attempts: slot.attempts });
     }
   }

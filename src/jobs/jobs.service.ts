@@ -5,6 +5,12 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DATABASE_URL } from '../database/database-url.js';
 
+/**
+ * Idle workers look for due jobs this often. Jobs sent by this instance are started at once by `wake()`,
+ * so the interval only bounds how late delayed jobs and other instances' jobs start.
+ */
+const POLLING_INTERVAL_SECONDS = 2;
+
 export interface QueueDefinition {
   name: string;
   /** Attempts after the first failure, with exponential backoff from retryDelaySeconds. */
@@ -89,7 +95,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       const ids: string[] = [];
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {
         ids.push(
-          await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
+          await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
             for (const job of jobs) {
               const meta = job as unknown as { retryCount?: number; retry_count?: number };
               await handler(job.data, { id: job.id, retryCount: meta.retryCount ?? meta.retry_count ?? 0 });

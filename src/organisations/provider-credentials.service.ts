@@ -10,6 +10,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { SandboxOrganisationsService } from '../sandbox/sandbox-organisations.service.js';
 import { Organisation } from './organisation.entity.js';
 
+const CACHE_MS = 30_000;
+
 /**
  * Each organisation signs through its own Cloud EDS account: its API key and the secret the provider signs
  * webhooks with, both sealed at rest. With the local sandbox enabled, an organisation without credentials gets
@@ -60,7 +62,21 @@ export class ProviderCredentialsService {
     return `${this.config.publicBaseUrl}/v1/provider-webhooks/cloud-eds/${organisationId}`;
   }
 
+  /**
+   * Credentials change rarely (the CLI sets them) and are read on every provider call: kept for a short
+   * while per instance, so a change takes effect within CACHE_MS.
+   */
+  private readonly cache = new Map<string, { value: { apiKey: string; webhookSecret: string | null }; until: number }>();
+
   private async sealed(organisationId: string): Promise<{ apiKey: string; webhookSecret: string | null } | undefined> {
+    const cached = this.cache.get(organisationId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const value = await this.load(organisationId);
+    if (value) this.cache.set(organisationId, { value, until: Date.now() + CACHE_MS });
+    return value;
+  }
+
+  private async load(organisationId: string): Promise<{ apiKey: string; webhookSecret: string | null } | undefined> {
     const row = await this.db
       .getRepository(Organisation)
       .createQueryBuilder('o')
