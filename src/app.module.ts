@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
 import { AuditModule } from './audit/audit.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -25,7 +27,7 @@ export class AppModule {
   static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }],
+      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
       exports: [DATABASE_URL],
       global: true,
       imports: [

@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../src/cli/program.js';
 import { verifyCms } from '../src/cms/index.js';
+import { fingerprint } from '../src/common/idempotency/idempotency.interceptor.js';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
 import { IINS, makePdf, makeXml } from './support/documents.js';
 import { signers, SigningDriver } from './support/signing.js';
@@ -53,6 +58,19 @@ describe('envelopes: multi-signer orchestration', () => {
     const done = await drive.waitForStatus(created.id, 'COMPLETED');
     expect(done.signers.map((s) => s.status)).toEqual(['SIGNED', 'SIGNED', 'SIGNED']);
     await expectFinalCms(created.id, [...IINS.slice(0, 3)]);
+
+    // The signed document passes `kezek verify` with the sandbox CA as trust anchor, signers in order.
+    const dir = mkdtempSync(join(tmpdir(), 'kezek-verify-'));
+    writeFileSync(join(dir, 'contract.pdf.p7s'), await drive.signedCms(created.id, done.documents[0].id));
+    writeFileSync(join(dir, 'ca.pem'), caPem);
+    const output: string[] = [];
+    const io = { out: (text: string) => output.push(text), err: (text: string) => output.push(text) };
+    const code = await runCli(['node', 'kezek', 'verify', join(dir, 'contract.pdf.p7s'), '--trust', join(dir, 'ca.pem'), '--json'], io);
+    expect(code).toBe(0);
+    const cliReport = JSON.parse(output.join(''));
+    expect(cliReport.indication).toBe('TOTAL_PASSED');
+    expect(cliReport.signatures.map((s: { signer: { iin: string } }) => s.signer.iin)).toEqual([...IINS.slice(0, 3)]);
+
     const audit = await drive.http.get(`/v1/envelopes/${created.id}/audit`).set(drive.auth()).expect(200);
     expect(audit.body.chainValid).toBe(true);
     expect(audit.body.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['envelope.created', 'signer.link_opened', 'round.started', 'round.status', 'group.completed']));
@@ -196,6 +214,19 @@ describe('envelopes: multi-signer orchestration', () => {
     expect(replay.body.id).toBe(first.body.id);
     const reused = await drive.http.post('/v1/envelopes').set(drive.auth()).set('Idempotency-Key', 'create-1').send({ ...body, title: 'Other' }).expect(422);
     expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // Every POST: sending twice with one key answers the first result again instead of a 409.
+    const sent = await drive.http.post(`/v1/envelopes/${first.body.id}/send`).set(drive.auth()).set('Idempotency-Key', 'send-1').expect(200);
+    const resent = await drive.http.post(`/v1/envelopes/${first.body.id}/send`).set(drive.auth()).set('Idempotency-Key', 'send-1').expect(200);
+    expect(resent.headers['idempotent-replayed']).toBe('true');
+    expect(resent.body.sentAt).toBe(sent.body.sentAt);
+    await drive.http.post(`/v1/envelopes/${first.body.id}/send`).set(drive.auth()).set('Idempotency-Key', 'send-2').expect(409);
+
+    // A request still running under the key (another instance, say) makes a retry wait: 409.
+    const running = fingerprint({ method: 'POST', path: '/v1/api-keys', body: { label: 'x' } });
+    await t.db.query(`INSERT INTO idempotency_key (organisation_id, key, request_hash, state) VALUES ($1, 'busy-1', $2, 'running')`, [drive.organisation.id, running]);
+    const busy = await drive.http.post('/v1/api-keys').set(drive.auth()).set('Idempotency-Key', 'busy-1').send({ label: 'x' }).expect(409);
+    expect(busy.body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
   });
 
   it("lists the organisation's envelopes with cursor pagination and hides other organisations'", async () => {

@@ -86,7 +86,6 @@ export class EnvelopesController {
 
   @Post(':id/send')
   @HttpCode(200)
-  @UseInterceptors(IdempotencyInterceptor)
   @ApiOperation({ summary: 'Send a DRAFT: the first routing group becomes active' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOkResponse({ type: EnvelopeViewDto })
@@ -96,7 +95,6 @@ export class EnvelopesController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @UseInterceptors(IdempotencyInterceptor)
   @ApiOperation({ summary: 'Cancel an envelope that is not finished; live provider sessions are left to expire' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOkResponse({ type: EnvelopeViewDto })

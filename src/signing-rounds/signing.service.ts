@@ -243,6 +243,7 @@ export class SigningService {
         const failures = (job.failures ?? 0) + 1;
         const delay = Math.min(2 ** failures, 300) * 1000;
         this.logger.warn({ roundId: round.id, kind: error.kind, failures }, 'provider unavailable; round check rescheduled');
+        await this.recordProviderFailure(envelope, 'session.status', error, { roundId: round.id, failures, retryInSeconds: delay / 1000 });
         await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry', failures }, { startAfter: new Date(Date.now() + delay) });
         return;
       }
@@ -401,11 +402,25 @@ export class SigningService {
     } catch (error) {
       if (error instanceof CloudEdsError) {
         this.logger.warn({ envelopeId: envelope.id, operation, kind: error.kind, status: error.status }, 'provider call failed');
+        await this.recordProviderFailure(envelope, operation, error);
         if (error.retryable) throw new AppError('PROVIDER_UNAVAILABLE', 'The signing provider is not available right now; please try again in a minute');
         throw new AppError('PROVIDER_REJECTED', `The signing provider refused the request (${error.providerMessage ?? error.kind})`);
       }
       throw error;
     }
+  }
+
+  /** A failed provider call goes into the audit trail in a transaction of its own: the caller's rolls back. */
+  private async recordProviderFailure(envelope: Envelope, operation: string, error: CloudEdsError, data: Record<string, unknown> = {}): Promise<void> {
+    await this.db.transaction((manager) =>
+      this.audit.append(manager, {
+        organisationId: envelope.organisationId,
+        envelopeId: envelope.id,
+        type: 'provider.call_failed',
+        actor: { kind: 'system' },
+        data: { operation, kind: error.kind, status: error.status ?? null, retryable: error.retryable, ...data },
+      }),
+    );
   }
 
   private async signerByToken(token: string): Promise<Signer> {

@@ -18,16 +18,20 @@ interface StoredError {
 /**
  * `Idempotency-Key` on POST: the first answer to a key is stored; the same key with the same request replays
  * it, with another request is a 422, and while the first is still running a 409. Server errors are not
- * stored, so a retry after a 5xx runs again. Keys are per organisation.
+ * stored, so a retry after a 5xx runs again. Keys are per organisation. Applies to every authenticated POST
+ * (registered globally); a multipart route registers it once more after its file interceptor.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request & { organisation?: { id: string }; files?: unknown }>();
+    const request = context.switchToHttp().getRequest<Request & { organisation?: { id: string }; files?: unknown; idempotencyHandled?: boolean }>();
     const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || key === undefined || !request.organisation) return next.handle();
+    if (request.method !== 'POST' || key === undefined || !request.organisation || request.idempotencyHandled) return next.handle();
+    // Registered globally and again after a route's file parser: a multipart body is only complete there.
+    if (request.is('multipart/form-data') && request.files === undefined) return next.handle();
+    request.idempotencyHandled = true;
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new AppError('VALIDATION_FAILED', 'Idempotency-Key: 1 to 255 visible ASCII characters');
     }
@@ -102,7 +106,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 /** Same method, path, body and files → same fingerprint. */
-function fingerprint(request: Request & { files?: unknown }): string {
+export function fingerprint(request: Pick<Request, 'method' | 'path' | 'body'> & { files?: unknown }): string {
   const hash = createHash('sha256').update(`${request.method} ${request.path}\n`).update(JSON.stringify(request.body ?? null));
   const files = Array.isArray(request.files) ? (request.files as { fieldname: string; originalname: string; buffer: Buffer }[]) : [];
   for (const file of files) hash.update(`\n${file.fieldname}:${file.originalname}:`).update(file.buffer);
