@@ -18,9 +18,11 @@ async function main(): Promise<void> {
   const base = config.publicBaseUrl;
   const lines = [
     `Kezek is running (${config.embeddedDatabase ? `embedded PostgreSQL in ${config.EMBEDDED_DB_DIR}` : 'PostgreSQL from DATABASE_URL'})`,
-    `  API docs:   ${base}/docs`,
-    `  Health:     ${base}/health/ready`,
-    `  Create an organisation and API key: npm run kezek -- org create --name "Acme"`,
+    `  API docs:      ${base}/docs`,
+    `  Health:        ${base}/health/ready`,
+    ...(config.sandboxEnabled ? [`  Sandbox:       ${base}/sandbox/ca.pem (local Cloud EDS; its API at ${base}/sandbox/api/v1/session/...)`] : []),
+    `  Provider:      ${config.cloudEdsBaseUrl}`,
+    `  Next: create an organisation and API key with: npm run kezek -- org create --name "Acme"`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }

@@ -13,7 +13,7 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { type EnvelopeContext, ENVELOPE_MACHINE_VERSION, envelopeMachine } from './domain/envelope.machine.js';
-import { detectDocumentType } from './domain/document-type.js';
+import { detectDocumentType } from '../common/domain/document-type.js';
 import { generateLinkToken, hashLinkToken } from './domain/link-token.js';
 import { ENVELOPE_LIMITS, type EnvelopeFieldsDto } from './dto/create-envelope.dto.js';
 import { DocumentSignature } from './entities/document-signature.entity.js';

@@ -14,5 +14,7 @@ describe('detectDocumentType', () => {
     ['plain text', Buffer.from('hello')],
     ['a PNG', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a])],
     ['empty', Buffer.alloc(0)],
+    ['junk before the PDF header', Buffer.concat([Buffer.from('junk'), pdf])],
+    ['two XML roots', Buffer.from('<a/><b/>')],
   ])('refuses %s', (_label, bytes) => expect(detectDocumentType(bytes)).toBeUndefined());
 });
