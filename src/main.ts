@@ -10,9 +10,15 @@ async function main(): Promise<void> {
   const database = await ensureDatabase({ databaseUrl: config.DATABASE_URL, dir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT });
   const app = await NestFactory.create(AppModule.register({ config, databaseUrl: database.url }), { bufferLogs: true, rawBody: true });
   configureApp(app, config);
-  app.enableShutdownHooks();
-  const stopDatabase = () => void database.stop();
-  process.once('exit', stopDatabase);
+  // On Ctrl-C or a stop signal: finish requests and jobs, then stop the embedded database (if ours).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void app
+        .close()
+        .then(() => database.stop())
+        .finally(() => process.exit(0));
+    });
+  }
   await app.listen(config.PORT, config.HOST);
 
   const base = config.publicBaseUrl;
