@@ -21,6 +21,13 @@ async function main(): Promise<void> {
     `  API docs:   ${base}/docs`,
     `  Health:     ${base}/health/ready`,
     `  Create an organisation and API key: npm run kezek -- org create --name "Acme"`,
+    ...(config.sandboxEnabled
+      ? [
+          `  Cloud EDS sandbox: ${base}/sandbox (API ${base}/sandbox/api/v1/session/..., sign page ${base}/sandbox/sign, CA ${base}/sandbox/ca.pem)`,
+          `  Sandbox organisation: npm run kezek -- sandbox org create --name "Acme"`,
+        ]
+      : []),
+    `  Cloud EDS API in use: ${config.cloudEdsBaseUrl}`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }
