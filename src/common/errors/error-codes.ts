@@ -24,9 +24,17 @@ const ORGANISATION_ERRORS = {
   API_KEY_NOT_FOUND: 404,
 } as const;
 
+/** The sandbox's own (Kezek-format) answers: automation endpoints and organisation management. */
+const SANDBOX_ERRORS = {
+  SANDBOX_ORGANISATION_NOT_FOUND: 404,
+  SANDBOX_SESSION_NOT_FOUND: 404,
+  SANDBOX_NO_DOCUMENTS: 409,
+} as const;
+
 export const ERROR_STATUS = {
   ...COMMON_ERRORS,
   ...ORGANISATION_ERRORS,
+  ...SANDBOX_ERRORS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
