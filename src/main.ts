@@ -26,9 +26,11 @@ async function main(): Promise<void> {
     `Kezek is running (${config.embeddedDatabase ? `embedded PostgreSQL in ${config.EMBEDDED_DB_DIR}` : 'PostgreSQL from DATABASE_URL'})`,
     `  API docs:      ${base}/docs`,
     `  Health:        ${base}/health/ready`,
-    ...(config.sandboxEnabled ? [`  Sandbox:       ${base}/sandbox/ca.pem (local Cloud EDS; its API at ${base}/sandbox/api/v1/session/...)`] : []),
-    `  Provider:      ${config.cloudEdsBaseUrl}`,
-    `  Next: create an organisation and API key with: npm run kezek -- org create --name "Acme"`,
+    ...(config.sandboxEnabled
+      ? [`  Sandbox:       ${base}/sandbox (local Cloud EDS: sign page, CA ${base}/sandbox/ca.pem)`]
+      : []),
+    `  Cloud EDS API: ${config.cloudEdsBaseUrl}`,
+    `  Next: create an organisation and its API key: npm run kezek -- org create --name "Acme"`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }

@@ -41,10 +41,10 @@ export class SandboxAutomationController {
   async complete(@Headers('x-api-key') apiKey: string | undefined, @Param('sessionId', uuidParam('sessionId')) sessionId: string, @Body() body: CompleteSessionDto): Promise<CompletedSessionDto> {
     const organisation = await this.caller(apiKey);
     const session = await this.sessions.findSession(sessionId);
-    if (!session || session.organisationId !== organisation.id) throw new AppError('NOT_FOUND', `Session ${sessionId} not found`);
+    if (!session || session.organisationId !== organisation.id) throw new AppError('SANDBOX_SESSION_NOT_FOUND', `Session ${sessionId} not found`);
     let result;
     if (body.outcome === 'sign') {
-      if ((await this.sessions.documentsOf(session.id)).length === 0) throw new AppError('CONFLICT', 'Document file(s) not found: upload a document first');
+      if ((await this.sessions.documentsOf(session.id)).length === 0) throw new AppError('SANDBOX_NO_DOCUMENTS', 'Document file(s) not found: upload a document first');
       if (body.signAsIin && !isIinFormat(body.signAsIin)) throw new AppError('VALIDATION_FAILED', 'signAsIin: 12 digits');
       result = await this.sessions.end(session.id, { kind: 'sign' }, { signAsIin: body.signAsIin, redirectUrl: body.redirectUrl });
     } else {
@@ -62,7 +62,7 @@ export class SandboxAutomationController {
   async expire(@Headers('x-api-key') apiKey: string | undefined, @Param('sessionId', uuidParam('sessionId')) sessionId: string): Promise<CompletedSessionDto> {
     const organisation = await this.caller(apiKey);
     const session = await this.sessions.findSession(sessionId);
-    if (!session || session.organisationId !== organisation.id) throw new AppError('NOT_FOUND', `Session ${sessionId} not found`);
+    if (!session || session.organisationId !== organisation.id) throw new AppError('SANDBOX_SESSION_NOT_FOUND', `Session ${sessionId} not found`);
     const result = await this.sessions.end(session.id, { kind: 'expire' });
     return { session_id: result.session.id, status: result.session.status, failure_reason: result.session.failureReason, redirect_url: result.redirectUrl, changed: result.changed };
   }

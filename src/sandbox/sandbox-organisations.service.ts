@@ -128,7 +128,7 @@ export class SandboxOrganisationsService {
   async update(id: string, changes: UpdateSandboxOrganisation): Promise<SandboxOrganisationView> {
     const repository = this.db.getRepository(SandboxOrganisation);
     const row = await repository.findOneBy({ id });
-    if (!row) throw new AppError('NOT_FOUND', `Sandbox organisation ${id} not found`);
+    if (!row) throw new AppError('SANDBOX_ORGANISATION_NOT_FOUND', `Sandbox organisation ${id} not found`);
     if (changes.webhookUrl !== undefined) {
       assertWebhookUrl(changes.webhookUrl);
       row.webhookUrl = changes.webhookUrl;
@@ -151,14 +151,14 @@ export class SandboxOrganisationsService {
 
   async get(id: string): Promise<SandboxOrganisationView> {
     const row = await this.db.getRepository(SandboxOrganisation).findOneBy({ id });
-    if (!row) throw new AppError('NOT_FOUND', `Sandbox organisation ${id} not found`);
+    if (!row) throw new AppError('SANDBOX_ORGANISATION_NOT_FOUND', `Sandbox organisation ${id} not found`);
     return view(row);
   }
 
   /** The webhook secret, for whoever verifies deliveries (Kezek's side in the embedded setup). */
   async webhookSecret(id: string): Promise<string> {
     const row = await this.db.getRepository(SandboxOrganisation).findOneBy({ id });
-    if (!row) throw new AppError('NOT_FOUND', `Sandbox organisation ${id} not found`);
+    if (!row) throw new AppError('SANDBOX_ORGANISATION_NOT_FOUND', `Sandbox organisation ${id} not found`);
     return row.webhookSecret;
   }
 

@@ -111,7 +111,13 @@ export class SandboxSignPageController {
       response.redirect(303, outcome.redirectUrl);
       return;
     }
-    this.send(response, 200, this.endedPage(context, outcome.session, null));
+    const ended = outcome.session;
+    const html = !outcome.changed
+      ? this.endedPage(context, ended, null)
+      : ended.status === 'FINISHED'
+        ? renderMessagePage(context, t.signedTitle, t.signedDone, null)
+        : renderMessagePage(context, t.canceledTitle, ended.redirectReason && isRedirectReason(ended.redirectReason) ? t.reasons[ended.redirectReason] : t.alreadyCanceled, null);
+    this.send(response, 200, html);
   }
 
   /** Serves a document of an open session for reading (the innermost PDF/XML of an uploaded chain). */

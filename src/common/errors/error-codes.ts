@@ -42,12 +42,20 @@ const WEBHOOK_ERRORS = {
   WEBHOOK_ENDPOINT_LIMIT_REACHED: 409,
 } as const;
 
+/** The sandbox's own (Kezek-format) answers: automation endpoints and organisation management. */
+const SANDBOX_ERRORS = {
+  SANDBOX_ORGANISATION_NOT_FOUND: 404,
+  SANDBOX_SESSION_NOT_FOUND: 404,
+  SANDBOX_NO_DOCUMENTS: 409,
+} as const;
+
 export const ERROR_STATUS = {
   ...COMMON_ERRORS,
   ...ORGANISATION_ERRORS,
   ...ENVELOPE_ERRORS,
   ...AUDIT_ERRORS,
   ...WEBHOOK_ERRORS,
+  ...SANDBOX_ERRORS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

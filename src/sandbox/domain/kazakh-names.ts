@@ -30,8 +30,9 @@ function pick<T>(list: readonly T[], seed: Buffer, byte: number): T {
 }
 
 function surnameOf(stem: string, male: boolean): string {
-  // Stems ending in a consonant cluster take -ов/-ова; those already ending in "б" take -ев/-ева style endings.
+  // Stems cut after "б"/"ж" take -аев/-аева (Сәрсенбаев), after "и" -ев/-ева (Сейітқалиев), the rest -ов/-ова.
   if (stem.endsWith('б') || stem.endsWith('ж')) return `${stem}${male ? 'аев' : 'аева'}`;
+  if (stem.endsWith('и')) return `${stem}${male ? 'ев' : 'ева'}`;
   return `${stem}${male ? 'ов' : 'ова'}`;
 }
 

@@ -40,6 +40,21 @@ function fit(text: string, font: PDFFont, size: number, width: number): string {
   return `${cut}…`;
 }
 
+/** Breaks text (a URL) into lines that fit a width, cutting anywhere. */
+function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const char of text) {
+    if (current && font.widthOfTextAtSize(current + char, size) > width) {
+      lines.push(current);
+      current = '';
+    }
+    current += char;
+  }
+  if (current) lines.push(current);
+  return lines.slice(0, 4);
+}
+
 /** Sets the `DocumentId` entry of the document information dictionary. */
 export function setDocumentId(pdf: PDFDocument, documentId: string): void {
   pdf.setProducer(pdf.getProducer() ?? 'Kezek Sandbox');
@@ -70,34 +85,36 @@ async function addSheet(pdf: PDFDocument, input: CopyInput, font: PDFFont): Prom
     line(`check_id: ${input.checkId}`, 9, grey);
     y -= 26;
     line('№', 10, grey);
-    line('Қол қоюшы / Подписант / Signer', 10, grey, MARGIN + 25);
-    line('ЖСН / ИИН / IIN', 10, grey, MARGIN + 300);
-    line('Күні / Дата / Signed at', 10, grey, MARGIN + 390);
+    line('Қол қоюшы / Подписант / Signer', 9, grey, MARGIN + 25);
+    line('ЖСН / ИИН / IIN', 9, grey, MARGIN + 250);
+    line('Күні / Дата / Signed at', 9, grey, MARGIN + 335);
     y -= 6;
     page.drawLine({ start: { x: MARGIN, y }, end: { x: A4.width - MARGIN, y }, thickness: 0.5, color: grey });
     y -= 16;
     input.signers.slice(p * perPage, (p + 1) * perPage).forEach((signer, i) => {
       line(String(p * perPage + i + 1), 10);
-      page.drawText(fit(signer.fullName, font, 10, 265), { x: MARGIN + 25, y, size: 10, font, color: dark });
-      line(maskIin(signer.iin), 10, dark, MARGIN + 300);
-      line(formatSigningTime(signer.signingTime), 10, dark, MARGIN + 390);
+      page.drawText(fit(signer.fullName, font, 9.5, 220), { x: MARGIN + 25, y, size: 9.5, font, color: dark });
+      line(maskIin(signer.iin), 9.5, dark, MARGIN + 250);
+      line(formatSigningTime(signer.signingTime), 9.5, dark, MARGIN + 335);
       y -= 18;
     });
     if (p === pages - 1) {
       const size = 130;
-      const qrY = Math.min(y - 20, 260) - size;
+      const qrY = Math.max(MARGIN, y - 24 - size);
       page.drawImage(qr, { x: MARGIN, y: qrY, width: size, height: size });
-      let textY = qrY + size - 12;
-      for (const text of [
-        'Құжаттың түпнұсқалығын тексеру / Проверка подлинности / Verify this document:',
-        input.verifyUrl,
+      const textWidth = width - size - 15;
+      const lines = [
+        'Түпнұсқалықты тексеру · Проверка подлинности · Verify:',
+        ...wrap(input.verifyUrl, font, 8.5, textWidth),
         '',
         'Kezek Sandbox: құмсалғыш қолтаңбалары заңды күші жоқ.',
         'Подписи песочницы Kezek не имеют юридической силы.',
         'Kezek Sandbox signatures have no legal effect.',
-      ]) {
-        page.drawText(fit(text, font, 9, width - size - 15), { x: MARGIN + size + 15, y: textY, size: 9, font, color: grey });
-        textY -= 13;
+      ];
+      let textY = qrY + size - 12;
+      for (const text of lines) {
+        page.drawText(fit(text, font, 8.5, textWidth), { x: MARGIN + size + 15, y: textY, size: 8.5, font, color: grey });
+        textY -= 12;
       }
     }
   }

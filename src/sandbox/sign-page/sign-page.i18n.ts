@@ -28,6 +28,7 @@ interface Texts {
   noDocuments: string;
   back: string;
   signedTitle: string;
+  signedDone: string;
   canceledTitle: string;
   noRedirect: string;
   testing: string;
@@ -58,6 +59,7 @@ export const TEXTS: Record<Language, Texts> = {
     noDocuments: 'There are no documents in this session yet.',
     back: 'Return to the site',
     signedTitle: 'Documents signed',
+    signedDone: 'Your signature has been applied to every document.',
     canceledTitle: 'The session has ended',
     noRedirect: 'No return address was given: you can close this window.',
     testing: 'Sandbox testing options',
@@ -100,6 +102,7 @@ export const TEXTS: Record<Language, Texts> = {
     noDocuments: 'В этой сессии пока нет документов.',
     back: 'Вернуться на сайт',
     signedTitle: 'Документы подписаны',
+    signedDone: 'Ваша подпись поставлена на все документы.',
     canceledTitle: 'Сессия завершена',
     noRedirect: 'Адрес возврата не указан: окно можно закрыть.',
     testing: 'Параметры тестирования песочницы',
@@ -142,6 +145,7 @@ export const TEXTS: Record<Language, Texts> = {
     noDocuments: 'Бұл сессияда әзірге құжат жоқ.',
     back: 'Сайтқа оралу',
     signedTitle: 'Құжаттарға қол қойылды',
+    signedDone: 'Барлық құжатқа қолыңыз қойылды.',
     canceledTitle: 'Сессия аяқталды',
     noRedirect: 'Қайтару мекенжайы берілмеген: терезені жабуға болады.',
     testing: 'Құмсалғышты тестілеу параметрлері',

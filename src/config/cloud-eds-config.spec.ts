@@ -1,0 +1,29 @@
+import { loadConfig } from './app-config.js';
+
+describe('Cloud EDS and sandbox configuration', () => {
+  it('turns the sandbox on with the embedded database and points the client at it', () => {
+    const config = loadConfig({ PORT: '3000' });
+    expect(config.sandboxEnabled).toBe(true);
+    expect(config.SANDBOX_PROFILE).toBe('dev');
+    expect(config.cloudEdsBaseUrl).toBe('http://localhost:3000/sandbox');
+    expect(config.cloudEdsSignUrl).toBe('http://localhost:3000/sandbox/sign');
+    expect(config.sandboxVerifyUrl).toBe('http://localhost:3000/verify/{checkId}');
+    // The derived URLs follow publicBaseUrl when it is set after loading (ephemeral ports).
+    config.publicBaseUrl = 'http://127.0.0.1:45678';
+    expect(config.cloudEdsBaseUrl).toBe('http://127.0.0.1:45678/sandbox');
+    expect(config.sandboxVerifyUrl).toBe('http://127.0.0.1:45678/verify/{checkId}');
+  });
+
+  it('uses the provider dev host with DATABASE_URL, and explicit settings when given', () => {
+    const external = loadConfig({ DATABASE_URL: 'postgres://x/y' });
+    expect(external.sandboxEnabled).toBe(false);
+    expect(external.cloudEdsBaseUrl).toBe('https://dev.b-key.kz');
+    expect(external.cloudEdsSignUrl).toBe('https://dev.b-key.kz/sign');
+    const prod = loadConfig({ DATABASE_URL: 'postgres://x/y', CLOUD_EDS_BASE_URL: 'https://api.b-key.kz/', CLOUD_EDS_SIGN_URL: 'https://remote.b-key.kz/sign', SANDBOX_ENABLED: 'true' });
+    expect([prod.sandboxEnabled, prod.cloudEdsBaseUrl, prod.cloudEdsSignUrl]).toEqual([true, 'https://api.b-key.kz', 'https://remote.b-key.kz/sign']);
+  });
+
+  it('refuses a verification URL template without {checkId}', () => {
+    expect(() => loadConfig({ SANDBOX_VERIFY_URL: 'https://x.kz/verify' })).toThrow(/SANDBOX_VERIFY_URL/);
+  });
+});

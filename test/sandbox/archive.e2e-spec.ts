@@ -1,0 +1,96 @@
+/**
+ * Archive copies: each PDF opens in poppler, its last page lists every signer of the chain, its QR code
+ * decodes to the verification URL with the session's check_id, and its metadata carries DocumentId.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import jsqrModule from 'jsqr';
+import { PNG } from 'pngjs';
+import { isWellFormedXml } from '../../src/sandbox/domain/file-type.js';
+import { fullName, type PersonName } from '../../src/sandbox/domain/kazakh-names.js';
+import type { TestApp } from '../support/app.js';
+import { freshIin, makePdf, PHONE, sandboxClient, sandboxOrganisation, startSandboxApp, workDir, XML } from './support.js';
+
+// jsqr is CommonJS with a default export: typed one way under nodenext, loaded another way under jest.
+const jsQR = ((jsqrModule as unknown as { default?: unknown }).default ?? jsqrModule) as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+
+describe('sandbox archive', () => {
+  let t: TestApp;
+  let apiKey: string;
+  const dir = workDir();
+
+  beforeAll(async () => {
+    t = await startSandboxApp({ SANDBOX_VERIFY_URL: 'https://kezek.example/verify/{checkId}?from=qr' });
+    apiKey = (await sandboxOrganisation(t)).apiKey;
+  });
+  afterAll(() => t.close());
+
+  async function nameOf(iin: string): Promise<string> {
+    const res = await fetch(`${t.baseUrl}/sandbox/automation/persons/${iin}`, { headers: { 'x-api-key': apiKey } });
+    return fullName((await res.json()) as PersonName);
+  }
+
+  async function signRound(input: Uint8Array, iin: string, type: 'pdf' | 'xml' = 'pdf') {
+    const client = sandboxClient(t, apiKey);
+    const session = await client.createSession({ iin, phone: PHONE, documentType: type });
+    const uploaded = await client.uploadDocument({ sessionId: session.sessionId, name: `Договор №1.${type}`, file: input });
+    await fetch(`${t.baseUrl}/sandbox/automation/sessions/${session.sessionId}/complete`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'sign' }) });
+    const sign = Buffer.from((await client.getResult(session.sessionId)).docs[0].sign!, 'base64');
+    return { client, session, uploaded, sign };
+  }
+
+  it('PDF copy of a two-signer chain: poppler opens it, last page lists both signers, QR → verify URL with check_id, DocumentId metadata', async () => {
+    const pdf = await makePdf('Supply contract');
+    const first = freshIin();
+    const second = freshIin(false);
+    const round1 = await signRound(pdf, first);
+    const round2 = await signRound(round1.sign, second);
+    const zip = unzipSync(await round2.client.downloadArchive(round2.session.sessionId));
+    expect(Object.keys(zip)).toEqual(['Договор №1.pdf']);
+    const file = join(dir, 'copy.pdf');
+    writeFileSync(file, zip['Договор №1.pdf']);
+
+    expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/^Pages:\s+2$/m);
+    const info = execFileSync('pdfinfo', ['-custom', file], { encoding: 'utf8' });
+    expect(info).toMatch(new RegExp(`^DocumentId:\\s+${round2.uploaded.id}$`, 'm'));
+
+    const firstPage = execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' });
+    expect(firstPage).toContain('Supply contract: the parties agree.');
+    const lastPage = execFileSync('pdftotext', ['-f', '2', '-l', '2', '-layout', file, '-'], { encoding: 'utf8' });
+    const lines = lastPage.split('\n');
+    const row1 = lines.find((l) => l.includes(first.slice(0, 6)) && l.includes(first.slice(10)));
+    const row2 = lines.find((l) => l.includes(second.slice(0, 6)) && l.includes(second.slice(10)));
+    expect(lastPage).toContain(await nameOf(first));
+    expect(lastPage).toContain(await nameOf(second));
+    expect(row1).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+    expect(row2).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+    expect(lines.indexOf(row1!)).toBeLessThan(lines.indexOf(row2!));
+
+    execFileSync('pdftoppm', ['-f', '2', '-l', '2', '-r', '110', '-png', '-singlefile', file, join(dir, 'last')]);
+    const png = PNG.sync.read(readFileSync(join(dir, 'last.png')));
+    const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(qr?.data).toBe(`https://kezek.example/verify/${round2.session.checkId}?from=qr`);
+  });
+
+  it('base64 archive carries the same copies', async () => {
+    const round = await signRound(await makePdf('Base64'), freshIin());
+    const copies = await round.client.downloadArchiveBase64(round.session.sessionId);
+    expect(copies).toHaveLength(1);
+    writeFileSync(join(dir, 'b64.pdf'), copies[0].content);
+    expect(execFileSync('pdfinfo', ['-custom', join(dir, 'b64.pdf')], { encoding: 'utf8' })).toMatch(new RegExp(`DocumentId:\\s+${round.uploaded.id}`));
+  });
+
+  it('XML copy: the original bytes, then the signers and a kezek-archive instruction; still well-formed', async () => {
+    const iin = freshIin();
+    const round = await signRound(XML, iin, 'xml');
+    const zip = unzipSync(await round.client.downloadArchive(round.session.sessionId));
+    const copy = Buffer.from(zip['Договор №1.xml']);
+    expect(copy.subarray(0, XML.length)).toEqual(XML);
+    expect(isWellFormedXml(copy)).toBe(true);
+    const text = copy.toString('utf8');
+    expect(text).toContain(await nameOf(iin));
+    expect(text).toContain(`<?kezek-archive DocumentId="${round.uploaded.id}" check_id="${round.session.checkId}" verify_url="https://kezek.example/verify/${round.session.checkId}?from=qr"?>`);
+  });
+});
