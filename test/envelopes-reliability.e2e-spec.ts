@@ -3,7 +3,7 @@ import { verifyCms } from '../src/cms/index.js';
 import { ENVELOPE_EXPIRE_QUEUE, ROUND_CHECK_QUEUE } from '../src/envelopes/envelope-jobs.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
-import { signWebhook } from '../src/signing-rounds/domain/provider-webhook-signature.js';
+import { signWebhook } from '../src/cloud-eds/webhook-signature.js';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
 import { IINS, makePdf } from './support/documents.js';

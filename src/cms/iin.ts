@@ -60,3 +60,25 @@ export function parseIin(iin: string): IinInfo {
 export function isValidIin(iin: string): boolean {
   return parseIin(iin).valid;
 }
+
+/** Twelve digits, whatever they mean: the shape an API field must have before its rules are checked. */
+export function isIinFormat(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{12}$/.test(value);
+}
+
+/** Builds a valid IIN from a birth date, sex and serial (for tests, demos and benchmarks). */
+export function makeIin(birth: { year: number; month: number; day: number }, male: boolean, serial: number): string {
+  const centuryDigit = (birth.year >= 2000 ? 5 : birth.year >= 1900 ? 3 : 1) + (male ? 0 : 1);
+  for (let s = serial; s < serial + 10_000; s++) {
+    const head = [
+      String(birth.year % 100).padStart(2, '0'),
+      String(birth.month).padStart(2, '0'),
+      String(birth.day).padStart(2, '0'),
+      String(centuryDigit),
+      String(s % 10_000).padStart(4, '0'),
+    ].join('');
+    const check = iinCheckDigit([...head].map(Number));
+    if (check !== null) return `${head}${check}`;
+  }
+  throw new Error('no valid IIN for this date');
+}

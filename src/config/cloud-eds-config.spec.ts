@@ -1,5 +1,7 @@
 import { loadConfig } from './app-config.js';
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('Cloud EDS and sandbox configuration', () => {
   it('turns the sandbox on with the embedded database and points the client at it', () => {
     const config = loadConfig({ PORT: '3000' });
@@ -15,11 +17,11 @@ describe('Cloud EDS and sandbox configuration', () => {
   });
 
   it('uses the provider dev host with DATABASE_URL, and explicit settings when given', () => {
-    const external = loadConfig({ DATABASE_URL: 'postgres://x/y' });
+    const external = loadConfig({ DATABASE_URL: 'postgres://x/y', SECRETS_KEY: KEY });
     expect(external.sandboxEnabled).toBe(false);
     expect(external.cloudEdsBaseUrl).toBe('https://dev.b-key.kz');
     expect(external.cloudEdsSignUrl).toBe('https://dev.b-key.kz/sign');
-    const prod = loadConfig({ DATABASE_URL: 'postgres://x/y', CLOUD_EDS_BASE_URL: 'https://api.b-key.kz/', CLOUD_EDS_SIGN_URL: 'https://remote.b-key.kz/sign', SANDBOX_ENABLED: 'true' });
+    const prod = loadConfig({ DATABASE_URL: 'postgres://x/y', SECRETS_KEY: KEY, CLOUD_EDS_BASE_URL: 'https://api.b-key.kz/', CLOUD_EDS_SIGN_URL: 'https://remote.b-key.kz/sign', SANDBOX_ENABLED: 'true' });
     expect([prod.sandboxEnabled, prod.cloudEdsBaseUrl, prod.cloudEdsSignUrl]).toEqual([true, 'https://api.b-key.kz', 'https://remote.b-key.kz/sign']);
   });
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { certificatePem, createSandboxCa, importPrivateKey, issuePersonCertificate, subjectKey, type KeyAndCertificate } from './domain/certificates.js';
 import type { Signer } from './domain/cms-sign.js';
-import { isIinFormat } from './domain/iin.js';
+import { isIinFormat } from '../cms/iin.js';
 import { nameForIin, type PersonName } from './domain/kazakh-names.js';
 import { SandboxCa, SandboxCertificate, SandboxPerson } from './sandbox.entities.js';
 import { SandboxClock } from './sandbox-clock.js';

@@ -5,8 +5,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { addSigner, signContent } from './domain/cms-sign.js';
-import { checkContent, type DocumentType } from './domain/file-type.js';
-import { isIinFormat, isValidIin } from './domain/iin.js';
+import type { DocumentType } from '../common/domain/document-type.js';
+import { checkContent } from './domain/file-type.js';
+import { isIinFormat, isValidIin } from '../cms/iin.js';
 import {
   isExpired,
   isOpen,

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../organisations/auth.js';
 import { checkContent } from './domain/file-type.js';
 import { fullName } from './domain/kazakh-names.js';
-import { isIinFormat } from './domain/iin.js';
+import { isIinFormat } from '../cms/iin.js';
 import { isAcceptableRedirectUrl, isOpen, isRedirectReason, redirectTarget } from './domain/session-rules.js';
 import { TEXTS, LANGUAGES, languageOf, type Language } from './sign-page/sign-page.i18n.js';
 import { renderMessagePage, renderSignPage, type PageContext } from './sign-page/sign-page.view.js';

@@ -5,7 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SessionTransition } from './domain/session-rules.js';
-import { webhookRetryDelayMs, webhookSignature, type WebhookEvent } from './domain/webhook-signature.js';
+import { type ProviderWebhookEvent, signWebhook } from '../cloud-eds/webhook-signature.js';
+import { webhookRetryDelayMs } from './domain/webhook-delivery.js';
 import { SandboxOrganisation, type SandboxSession, type SandboxWebhookDelivery } from './sandbox.entities.js';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -37,10 +38,10 @@ export class SandboxWebhooksService {
   async enqueue(tx: EntityManager, session: SandboxSession, next: SessionTransition, now: Date): Promise<void> {
     const organisation = await tx.getRepository(SandboxOrganisation).findOneByOrFail({ id: session.organisationId });
     if (!organisation.webhookUrl) return;
-    const event: WebhookEvent = {
+    const event: ProviderWebhookEvent = {
       event: next.status === 'FINISHED' ? 'session.finished' : 'session.canceled',
       session_id: session.id,
-      status: next.status as WebhookEvent['status'],
+      status: next.status as ProviderWebhookEvent['status'],
       failure_reason: next.failureReason,
       check_id: session.checkId,
       time: now.toISOString(),
@@ -90,7 +91,7 @@ export class SandboxWebhooksService {
             'user-agent': 'Kezek-Sandbox-Webhook/1',
             'x-webhook-id': delivery.id,
             'x-webhook-timestamp': String(timestamp),
-            'x-webhook-signature': webhookSignature(organisation.webhookSecret, timestamp, delivery.body),
+            'x-webhook-signature': signWebhook(organisation.webhookSecret, timestamp, delivery.body),
           },
           body: delivery.body,
           redirect: 'manual',

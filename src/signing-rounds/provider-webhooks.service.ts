@@ -7,7 +7,7 @@ import { AppError } from '../common/errors/app-error.js';
 import { type RoundCheckJob, ROUND_CHECK_QUEUE } from '../envelopes/envelope-jobs.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
-import { checkWebhookSignature } from './domain/provider-webhook-signature.js';
+import { checkWebhookSignature } from '../cloud-eds/webhook-signature.js';
 import { SigningRound } from './signing-round.entity.js';
 
 export interface IncomingProviderWebhook {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { isWellFormedXml } from '../../src/sandbox/domain/file-type.js';
+import { isWellFormedXml } from '../../src/common/domain/document-type.js';
 import { fullName, type PersonName } from '../../src/sandbox/domain/kazakh-names.js';
 import type { TestApp } from '../support/app.js';
 import { freshIin, makePdf, PHONE, sandboxClient, sandboxOrganisation, startSandboxApp, workDir, XML } from './support.js';

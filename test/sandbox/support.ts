@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { CloudEdsClient } from '../../src/cloud-eds/cloud-eds.client.js';
-import { makeIin } from '../../src/sandbox/domain/iin.js';
+import { makeIin } from '../../src/cms/iin.js';
 import { SandboxOrganisationsService, type CreateSandboxOrganisation, type IssuedSandboxOrganisation } from '../../src/sandbox/sandbox-organisations.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 

@@ -9,9 +9,9 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import { verifyWebhookSignature } from '../../src/sandbox/domain/webhook-signature.js';
+import { checkWebhookSignature } from '../../src/cloud-eds/webhook-signature.js';
 import { CloudEdsClient } from '../../src/cloud-eds/cloud-eds.client.js';
-import type { TestApp } from '../support/app.js';
+import { type TestApp, TEST_SECRETS_KEY } from '../support/app.js';
 import { freshIin, makePdf, PHONE, sandboxClient, sandboxOrganisation, startSandboxApp } from './support.js';
 
 interface Received {
@@ -69,9 +69,9 @@ describe('sandbox webhooks', () => {
     expect(body).toEqual({ event: 'session.finished', session_id: session.sessionId, status: 'FINISHED', failure_reason: null, check_id: session.checkId, time: expect.any(String) });
     expect(hit.headers['content-type']).toBe('application/json');
     expect(hit.headers['x-webhook-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const timestamp = Number(hit.headers['x-webhook-timestamp']);
-    expect(verifyWebhookSignature(org.webhookSecret, timestamp, hit.body, hit.headers['x-webhook-signature'] as string)).toBe(true);
-    expect(verifyWebhookSignature('whsec_wrong', timestamp, hit.body, hit.headers['x-webhook-signature'] as string)).toBe(false);
+    const signed = { timestamp: hit.headers['x-webhook-timestamp'] as string, signature: hit.headers['x-webhook-signature'] as string, rawBody: Buffer.from(hit.body) };
+    expect(checkWebhookSignature({ secret: org.webhookSecret, ...signed })).toBe('valid');
+    expect(checkWebhookSignature({ secret: 'whsec_wrong', ...signed })).toBe('invalid');
     await hooks.close();
   });
 
@@ -109,7 +109,7 @@ describe('sandbox webhooks', () => {
     await t.app.close();
 
     // A second app on the same database: the session is there, and the delivery goes out once due.
-    const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', DATABASE_URL: t.database.url, MIGRATIONS_RUN: 'false', SANDBOX_ENABLED: 'true', SANDBOX_POLL_INTERVAL_MS: '50' });
+    const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', SECRETS_KEY: TEST_SECRETS_KEY, DATABASE_URL: t.database.url, MIGRATIONS_RUN: 'false', SANDBOX_ENABLED: 'true', SANDBOX_POLL_INTERVAL_MS: '50' });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.register({ config, databaseUrl: t.database.url })] }).compile();
     const app = moduleRef.createNestApplication({ bufferLogs: true });
     configureApp(app, config);

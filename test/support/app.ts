@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** One key per test process, so an app restarted on the same database can read what it sealed. */
-const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
+export const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
 
 /**
  * The whole application over HTTP on its own fresh database, configured like production apart from

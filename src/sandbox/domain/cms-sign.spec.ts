@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { certificatePem, createSandboxCa, importPrivateKey, issuePersonCertificate, type KeyAndCertificate } from './certificates.js';
 import { addSigner, signContent, type Signer } from './cms-sign.js';
 import { isCms, unwrapCms } from './cms-unwrap.js';
-import { makeIin } from './iin.js';
+import { makeIin } from '../../cms/iin.js';
 import { nameForIin } from './kazakh-names.js';
 
 /** Every CMS produced here is checked by OpenSSL, an implementation independent of the one that built it. */

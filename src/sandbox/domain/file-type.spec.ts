@@ -1,4 +1,5 @@
-import { checkContent, isPdf, isWellFormedXml } from './file-type.js';
+import { isPdf, isWellFormedXml } from '../../common/domain/document-type.js';
+import { checkContent } from './file-type.js';
 
 describe('file type by content', () => {
   it.each([

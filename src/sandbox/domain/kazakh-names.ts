@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isMaleIin } from './iin.js';
+import { parseIin } from '../../cms/iin.js';
 
 /**
  * The sandbox's stand-in for the state register: a deterministic, plausible Kazakh name for any IIN
@@ -43,7 +43,7 @@ function patronymicOf(father: string, male: boolean, kazakhForm: boolean): strin
 
 export function nameForIin(iin: string): PersonName {
   const seed = createHash('sha256').update(`kezek-sandbox-person:${iin}`).digest();
-  const male = isMaleIin(iin);
+  const male = parseIin(iin).sex !== 'female';
   const surname = surnameOf(pick(SURNAME_STEMS, seed, 0), male);
   const givenName = pick(male ? MALE_NAMES : FEMALE_NAMES, seed, 2);
   const patronymic = patronymicOf(pick(FATHER_NAMES, seed, 4), male, seed[6] % 2 === 0);

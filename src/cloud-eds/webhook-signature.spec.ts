@@ -1,4 +1,4 @@
-import { checkWebhookSignature, signWebhook } from './provider-webhook-signature.js';
+import { checkWebhookSignature, signWebhook } from './webhook-signature.js';
 
 describe('provider webhook signature', () => {
   const secret = 'whsecret';
