@@ -13,6 +13,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { EnvelopesModule } from './envelopes/envelopes.module.js';
 import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
+import { ArchivesModule } from './archives/archives.module.js';
+import { VerificationModule } from './verification/verification.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -39,6 +41,8 @@ export class AppModule {
         EnvelopesModule,
         HealthModule,
         CloudEdsModule,
+        ArchivesModule,
+        VerificationModule,
         // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
         ...(config.sandboxEnabled ? [SandboxModule] : []),
       ],

@@ -42,12 +42,26 @@ const WEBHOOK_ERRORS = {
   WEBHOOK_ENDPOINT_LIMIT_REACHED: 409,
 } as const;
 
+/** Public verification (`POST /v1/verify`, `/verify` pages) and evidence packs. */
+const VERIFICATION_ERRORS = {
+  /** No `file` part in the multipart upload. */
+  VERIFY_FILE_MISSING: 400,
+  VERIFY_FILE_EMPTY: 400,
+  /** Larger than MAX_DOCUMENT_BYTES plus 1 MiB (room for a CMS around the largest document). */
+  VERIFY_FILE_TOO_LARGE: 413,
+  /** Unknown, malformed or unfinished check_id: deliberately the same answer for all three. */
+  VERIFICATION_SESSION_NOT_FOUND: 404,
+  /** A DRAFT envelope has nothing to prove yet. */
+  EVIDENCE_NOT_AVAILABLE: 409,
+} as const;
+
 export const ERROR_STATUS = {
   ...COMMON_ERRORS,
   ...ORGANISATION_ERRORS,
   ...ENVELOPE_ERRORS,
   ...AUDIT_ERRORS,
   ...WEBHOOK_ERRORS,
+  ...VERIFICATION_ERRORS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
