@@ -15,6 +15,7 @@ import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
 import { ArchivesModule } from './archives/archives.module.js';
 import { VerificationModule } from './verification/verification.module.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -43,6 +44,7 @@ export class AppModule {
         CloudEdsModule,
         ArchivesModule,
         VerificationModule,
+        EvidenceModule,
         // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
         ...(config.sandboxEnabled ? [SandboxModule] : []),
       ],

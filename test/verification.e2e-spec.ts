@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { ArchiveIntakeService } from '../src/archives/archive-intake.service.js';
 import { ArchiveFile } from '../src/archives/archive-file.entity.js';
 import { RoundArchive } from '../src/archives/round-archive.entity.js';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
@@ -131,5 +132,44 @@ describe('verification: archive intake and the public verification API', () => {
     const altered = Buffer.from(Buffer.from(copy).toString('utf8').replace('4242', '9999'));
     const changed = await verifyFile(t, altered, 'act.xml').expect(200);
     expect(changed.body).toMatchObject({ match: 'archive-copy', intact: false });
+  });
+
+  it('retries the archive while the provider is unavailable, keeps it once, and a second run changes nothing', async () => {
+    const created = await drive.create({ title: 'Flaky provider', documents: [{ name: 'f.pdf', contentBase64: (await makePdf('flaky')).toString('base64') }], signers: signers(IINS.slice(4, 5)), send: true });
+    // Two whole job runs fail (the client itself tries each call 3 times), the third gets the archive.
+    await drive.http.put('/sandbox/automation/faults').set('x-api-key', await drive.providerKey()).send({ failNext: { error: 'SERVICE_UNAVAILABLE', count: 6, endpoint: 'download' } }).expect(200);
+    const done = await signAll(drive, created.id, 1);
+    await waitForArchives(drive, done.id, 1);
+    const round = done.signers[0].rounds[0];
+    await t.app.get(ArchiveIntakeService).intake(round.id);
+    const trail = await drive.http.get(`/v1/envelopes/${done.id}/audit`).set(drive.auth()).expect(200);
+    expect(trail.body.events.filter((e: { type: string }) => e.type === 'round.archive_stored')).toHaveLength(1);
+    expect(await t.db.getRepository(ArchiveFile).countBy({ roundId: round.id })).toBe(1);
+    const faults = await drive.http.get('/sandbox/automation/faults').set('x-api-key', await drive.providerKey()).expect(200);
+    expect(faults.body.failNext?.count ?? 0).toBe(0); // all six failures were met on the way
+  });
+});
+
+describe('verification: per-IP rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ VERIFY_RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After past the limit, for the API and the pages alike', async () => {
+    const http = () => request(t.app.getHttpServer());
+    // The window is one minute: if it turns during the test, the count restarts and more requests are needed.
+    let limited: request.Response | undefined;
+    for (let i = 0; i < 8 && !limited; i++) {
+      const res = await verifyFile(t, Buffer.from('%PDF-1.4 nothing'));
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(200);
+    }
+    expect(limited?.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(limited?.headers['retry-after'])).toBeGreaterThan(0);
+    const page = await http().get('/verify');
+    expect([200, 429]).toContain(page.status);
+    if (page.status === 429) expect(page.text).toContain('data-error="rateLimited"');
   });
 });

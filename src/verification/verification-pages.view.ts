@@ -167,8 +167,10 @@ export function formatTime(iso: string | null): string {
   return iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '—';
 }
 
-function commonName(dn: string): string {
-  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+/** The CN of an RFC 4514 name string (`\,` escapes included). */
+export function commonName(dn: string): string {
+  const value = /(?:^|,\s*)CN=((?:\\.|[^,\\])+)/.exec(dn)?.[1];
+  return value ? value.replace(/\\(.)/g, '$1') : dn;
 }
 
 export function signersTable(signers: PublicSigner[], language: Language): string {
@@ -179,8 +181,8 @@ export function signersTable(signers: PublicSigner[], language: Language): strin
       (s) => `<tr data-signer data-iin="${escapeHtml(s.iin)}">
         <td>${s.order}</td>
         <td>${escapeHtml(s.name ?? '—')}${s.organization ? `<br><span class="muted">${escapeHtml(s.organization)}</span>` : ''}</td>
-        <td><code>${escapeHtml(s.iin ?? '—')}</code></td>
-        <td data-signing-time="${escapeHtml(s.signingTime ?? '')}">${escapeHtml(formatTime(s.signingTime))}</td>
+        <td style="white-space: nowrap;"><code>${escapeHtml(s.iin ?? '—')}</code></td>
+        <td data-signing-time="${escapeHtml(s.signingTime ?? '')}" style="white-space: nowrap;">${escapeHtml(formatTime(s.signingTime))}</td>
         <td title="${escapeHtml(s.certificate?.issuer ?? '')}">${escapeHtml(s.certificate ? commonName(s.certificate.issuer) : '—')}</td>
         <td data-indication="${escapeHtml(s.indication)}">${escapeHtml(s.indication === 'TOTAL_PASSED' ? '✓' : s.subIndication ? `${s.indication} (${s.subIndication})` : s.indication)}</td>
       </tr>`,

@@ -27,8 +27,8 @@ export const VERIFY_PAGE_SCRIPT = `'use strict';
   }
 
   function commonName(dn) {
-    var match = /(?:^|,\\s*)CN=([^,]+)/.exec(dn || '');
-    return match ? match[1] : (dn || '\\u2014');
+    var match = /(?:^|,\\s*)CN=((?:\\\\.|[^,\\\\])+)/.exec(dn || '');
+    return match ? match[1].replace(/\\\\(.)/g, '$1') : (dn || '\\u2014');
   }
 
   function verdictOf(v) {
@@ -52,8 +52,8 @@ export const VERIFY_PAGE_SCRIPT = `'use strict';
       return el('tr', { 'data-signer': '', 'data-iin': s.iin || '' }, [
         el('td', { text: String(s.order) }),
         el('td', { 'data-name': '', text: (s.name || '\\u2014') + (s.organization ? ', ' + s.organization : '') }),
-        el('td', {}, [el('code', { text: s.iin || '\\u2014' })]),
-        el('td', { 'data-signing-time': s.signingTime || '', text: time(s.signingTime) }),
+        el('td', { style: 'white-space: nowrap;' }, [el('code', { text: s.iin || '\\u2014' })]),
+        el('td', { 'data-signing-time': s.signingTime || '', style: 'white-space: nowrap;', text: time(s.signingTime) }),
         el('td', { title: s.certificate ? s.certificate.issuer : '', text: s.certificate ? commonName(s.certificate.issuer) : '\\u2014' }),
         el('td', { 'data-indication': s.indication, text: result }),
       ]);
@@ -73,7 +73,9 @@ export const VERIFY_PAGE_SCRIPT = `'use strict';
 
   function render(v) {
     var verdict = verdictOf(v);
-    var good = verdict === 'intact' || verdict === 'valid';
+    // On a session page, a genuine copy of another session is not the answer to "is this my session's copy".
+    var elsewhere = Boolean(config.checkId) && !(v.session && v.session.checkId === config.checkId);
+    var good = (verdict === 'intact' || verdict === 'valid') && !elsewhere;
     var bad = verdict === 'altered' || verdict === 'invalid';
     clear();
     out.setAttribute('data-verdict', verdict);

@@ -30,9 +30,10 @@ export function verifyFile(t: TestApp, bytes: Uint8Array, name = 'document.pdf')
   return request(t.app.getHttpServer()).post('/v1/verify').attach('file', Buffer.from(bytes), name);
 }
 
-/** The response body of a binary download. */
-export function binaryParser(response: NodeJS.ReadableStream & { on: (event: string, cb: (chunk?: Buffer) => void) => void }, callback: (error: Error | null, body: Buffer) => void): void {
+/** supertest parser for a binary download: the body as a Buffer. */
+export function binaryParser(response: request.Response, callback: (error: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
-  response.on('data', (chunk?: Buffer) => chunks.push(chunk!));
-  response.on('end', () => callback(null, Buffer.concat(chunks)));
+  const stream = response as unknown as NodeJS.ReadableStream;
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => callback(null, Buffer.concat(chunks)));
 }
