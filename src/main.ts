@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     `Kezek is running (${config.embeddedDatabase ? `embedded PostgreSQL in ${config.EMBEDDED_DB_DIR}` : 'PostgreSQL from DATABASE_URL'})`,
     `  API docs:   ${base}/docs`,
     `  Health:     ${base}/health/ready`,
+    `  Verify:     ${base}/verify`,
     `  Create an organisation and API key: npm run kezek -- org create --name "Acme"`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

@@ -19,10 +19,13 @@ function clean(value: string | undefined): string | null {
   return trimmed && SAFE_ID.test(trimmed) ? trimmed : null;
 }
 
-/** Reads the Info dictionary with pdf-lib (it may sit in a compressed object stream). */
-async function pdfDocumentId(bytes: Uint8Array): Promise<string | null> {
+/**
+ * Reads the Info dictionary with pdf-lib (it may sit in a compressed object stream). Strict by default:
+ * pdf-lib's lenient mode writes a console warning per damaged object, which public uploads must not cause.
+ */
+async function pdfDocumentId(bytes: Uint8Array, lenient: boolean): Promise<string | null> {
   try {
-    const pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+    const pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: !lenient });
     const infoRef = pdf.context.trailerInfo.Info;
     if (!infoRef) return rawPdfDocumentId(bytes);
     const info = pdf.context.lookup(infoRef);
@@ -55,9 +58,10 @@ function xmlDocumentId(bytes: Uint8Array): string | null {
   return clean(value.replace(/&(amp|quot|lt|gt);/g, (_m, entity: string) => ({ amp: '&', quot: '"', lt: '<', gt: '>' })[entity]!).slice(0, MAX_ID_LENGTH));
 }
 
-export async function readCopyIdentity(bytes: Uint8Array): Promise<CopyIdentity> {
+/** `lenient`: also read PDFs with damaged objects (the provider's own archive; not for public uploads). */
+export async function readCopyIdentity(bytes: Uint8Array, options: { lenient?: boolean } = {}): Promise<CopyIdentity> {
   const type = sniffContentType(bytes.subarray(0, 1024));
-  if (type === 'pdf') return { type, documentId: await pdfDocumentId(bytes) };
+  if (type === 'pdf') return { type, documentId: (await pdfDocumentId(bytes, false)) ?? (options.lenient ? await pdfDocumentId(bytes, true) : null) };
   if (type === 'xml') return { type, documentId: xmlDocumentId(bytes) };
   return { type, documentId: null };
 }

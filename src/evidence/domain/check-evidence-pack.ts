@@ -219,7 +219,7 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
     if (!listed.has(CERTIFICATE_PATH)) problem(CERTIFICATE_PATH, 'missing');
   } else {
     try {
-      const pdf = await PDFDocument.load(certificate, { updateMetadata: false });
+      const pdf = await PDFDocument.load(certificate, { updateMetadata: false, throwOnInvalidObject: true });
       const keywords = (pdf.getKeywords() ?? '').split(/\s+/);
       const expected = certificateKeywords(manifest.envelope.id, manifest.audit.headHash);
       if (!expected.every((k) => keywords.includes(k))) problem(CERTIFICATE_PATH, 'it was made for another envelope or another audit trail head');
