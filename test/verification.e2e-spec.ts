@@ -153,9 +153,14 @@ describe('verification: archive intake and the public verification API', () => {
 describe('verification: per-IP rate limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ VERIFY_RATE_LIMIT_PER_MINUTE: '3' });
+    t = await startTestApp({ VERIFY_RATE_LIMIT_PER_MINUTE: '3', MAX_DOCUMENT_BYTES: '1000' });
   });
   afterAll(() => t.close());
+
+  it('refuses a file larger than MAX_DOCUMENT_BYTES plus the room a CMS needs', async () => {
+    const res = await verifyFile(t, Buffer.alloc(1000 + 1024 * 1024 + 1, 0x25)).expect(413);
+    expect(res.body.error.code).toBe('VERIFY_FILE_TOO_LARGE');
+  });
 
   it('answers 429 with Retry-After past the limit, for the API and the pages alike', async () => {
     const http = () => request(t.app.getHttpServer());

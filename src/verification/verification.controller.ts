@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, Controller, HttpCode, Post, Req, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ArgumentsHost, Catch, Controller, HttpCode, PayloadTooLargeException, Post, Req, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -9,12 +9,12 @@ import { VerificationResultDto } from './dto/verification-result.dto.js';
 import { VerifyRateLimitGuard } from './rate-limit.service.js';
 import { VerificationService } from './verification.service.js';
 
-/** Multer's size refusal answered with this feature's own code. */
+/** Multer's size refusal (which Nest turns into a PayloadTooLargeException) answered with this feature's own code. */
 @Catch()
 export class VerifyUploadFilter extends GlobalExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
-    const code = (exception as { code?: unknown } | null)?.code;
-    super.catch(code === 'LIMIT_FILE_SIZE' ? new AppError('VERIFY_FILE_TOO_LARGE', 'The file is larger than this service accepts') : exception, host);
+    const tooLarge = exception instanceof PayloadTooLargeException || (exception as { code?: unknown } | null)?.code === 'LIMIT_FILE_SIZE';
+    super.catch(tooLarge ? new AppError('VERIFY_FILE_TOO_LARGE', 'The file is larger than this service accepts') : exception, host);
   }
 }
 
