@@ -134,6 +134,20 @@ describe('verification: archive intake and the public verification API', () => {
     expect(changed.body).toMatchObject({ match: 'archive-copy', intact: false });
   });
 
+  it('keeps the archive of a rejected round and says on its pages that Kezek rejected it', async () => {
+    const created = await drive.create({ title: 'Impersonation', documents: [{ name: 'i.pdf', contentBase64: (await makePdf('impersonation')).toString('base64') }], signers: signers(IINS.slice(5, 6)), send: true });
+    await drive.round(created.id, 0, { outcome: 'sign', signAsIin: IINS[6] });
+    await waitForArchives(drive, created.id, 1);
+    const round = (await drive.get(created.id)).signers[0].rounds[0];
+    expect(round.rejectionReason).toBe('IDENTITY_MISMATCH');
+    const page = await request(t.app.getHttpServer()).get(`/verify/${round.checkId}`).expect(200);
+    expect(page.text).toContain('data-rejected');
+    const [copy] = Object.values(await providerArchive(t, drive, round.sessionId));
+    const res = await verifyFile(t, copy).expect(200);
+    expect(res.body).toMatchObject({ match: 'archive-copy', intact: true });
+    expect(res.body.message).toContain('REJECTED');
+  });
+
   it('retries the archive while the provider is unavailable, keeps it once, and a second run changes nothing', async () => {
     const created = await drive.create({ title: 'Flaky provider', documents: [{ name: 'f.pdf', contentBase64: (await makePdf('flaky')).toString('base64') }], signers: signers(IINS.slice(4, 5)), send: true });
     // Two whole job runs fail (the client itself tries each call 3 times), the third gets the archive.

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { CloudEdsError } from '../cloud-eds/cloud-eds.errors.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -14,8 +14,6 @@ import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './archive-jobs.js';
 import { readCopyIdentity } from './domain/document-id.js';
 import { safeUnzip, UnsafeArchiveError, type UnzipLimits } from './domain/safe-unzip.js';
 import { RoundArchive } from './round-archive.entity.js';
-
-export const sha256Hex = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
 interface IdentifiedFile {
   name: string;

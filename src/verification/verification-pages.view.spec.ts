@@ -9,7 +9,7 @@ describe('verification pages', () => {
 
   it('escapes what it shows and keeps the page config inert', () => {
     const html = sessionPage(
-      { checkId: 'c-1', finishedAt: null, envelope: { status: 'COMPLETED' }, archive: 'STORED', otherFiles: [], documents: [{ name: '</script><img src=x onerror=alert(1)>', sha256: 'ab', copies: [], report: null, signers: [] }] },
+      { checkId: 'c-1', finishedAt: null, envelope: { status: 'COMPLETED' }, rejected: false, archive: 'STORED', otherFiles: [], documents: [{ name: '</script><img src=x onerror=alert(1)>', sha256: 'ab', copies: [], report: null, signers: [] }] },
       'en',
       1000,
     );

@@ -54,6 +54,7 @@ const TEXT = {
     sameSession: 'This file belongs to this verification session.',
     otherSession: 'This file does NOT belong to this verification session.',
     fileHash: 'SHA-256 of your file',
+    rejected: 'Kezek rejected the signature of this session (wrong signer, content or signature): it is not part of the envelope.',
     notFound: 'Not found.',
     rateLimited: 'Too many requests from your address; please wait a minute.',
     status: STATUS,
@@ -97,6 +98,7 @@ const TEXT = {
     sameSession: 'Этот файл относится к этой сессии проверки.',
     otherSession: 'Этот файл НЕ относится к этой сессии проверки.',
     fileHash: 'SHA-256 вашего файла',
+    rejected: 'Kezek отклонил подпись этой сессии (не тот подписант, содержимое или подпись): она не входит в конверт.',
     notFound: 'Не найдено.',
     rateLimited: 'Слишком много запросов с вашего адреса; подождите минуту.',
     status: STATUS,
@@ -140,6 +142,7 @@ const TEXT = {
     sameSession: 'Бұл файл осы тексеру сессиясына жатады.',
     otherSession: 'Бұл файл осы тексеру сессиясына ЖАТПАЙДЫ.',
     fileHash: 'Файлыңыздың SHA-256',
+    rejected: 'Kezek осы сессияның қолтаңбасын қабылдамады (басқа қол қоюшы, мазмұн немесе қолтаңба): ол конвертке кірмейді.',
     notFound: 'Табылмады.',
     rateLimited: 'Мекенжайыңыздан сұраулар тым көп; бір минут күтіңіз.',
     status: STATUS,
@@ -241,6 +244,7 @@ export function sessionPage(session: PublicSession, language: Language, maxBytes
       <div>${escapeHtml(t.finishedAt)}: ${escapeHtml(formatTime(session.finishedAt))}</div>
       <div>${escapeHtml(t.envelopeStatus)}: <strong data-envelope-status="${escapeHtml(session.envelope.status)}">${escapeHtml(status)}</strong></div>
     </div>
+    ${session.rejected ? `<div class="card bad" role="alert" data-rejected>${escapeHtml(t.rejected)}</div>` : ''}
     ${documents}
     ${session.otherFiles.length ? `<div class="card"><ul>${copyRows(session.otherFiles)}</ul></div>` : ''}
     <h2 style="font-size: 1.15rem;">${escapeHtml(t.compareTitle)}</h2>

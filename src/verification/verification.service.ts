@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ArchiveFile } from '../archives/archive-file.entity.js';
-import { sha256Hex } from '../archives/archive-intake.service.js';
 import { readCopyIdentity } from '../archives/domain/document-id.js';
 import { RoundArchive } from '../archives/round-archive.entity.js';
 import { verifyCms, type VerificationReport } from '../cms/index.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -130,6 +130,7 @@ export class VerificationService {
       checkId: round.checkId,
       finishedAt: round.finishedAt?.toISOString() ?? null,
       envelope: { status: envelope.status },
+      rejected: round.rejectionReason !== null,
       archive: archive.status,
       documents: sessionDocuments,
       otherFiles: files.filter((f) => !listed.has(f.id)).map((f) => ({ name: f.name, sha256: f.sha256, size: f.size, documentId: f.providerDocumentId })),
@@ -159,11 +160,13 @@ export class VerificationService {
     });
     const report = roundDocument ? maskReport(await verifyCms(roundDocument.cms, { trustAnchors: await this.trust.anchors() })) : null;
     const envelope = await this.envelopeSummary(copy.envelopeId);
+    const round = await this.db.getRepository(SigningRound).findOneBy({ id: copy.roundId });
+    const rejected = round?.rejectionReason ? ` Kezek REJECTED the signature of that session (${round.rejectionReason}): it is not part of the envelope.` : '';
     return {
       match: 'archive-copy',
       intact,
       message: intact
-        ? `This is a signed copy the signing provider issued in verification session ${copy.checkId}, unchanged. Envelope status: ${envelope.status}.`
+        ? `This is a signed copy the signing provider issued in verification session ${copy.checkId}, unchanged. Envelope status: ${envelope.status}.${rejected}`
         : `ALTERED: this file carries the DocumentId of a signed copy issued in verification session ${copy.checkId}, but its content differs from that copy. Do not rely on it; the signers below are those of the genuine copy.`,
       file: { ...file, documentId: copy.providerDocumentId ?? file.documentId },
       report,

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { zipSync, type Zippable } from 'fflate';
 import type { ChainedAuditEvent } from '../../audit/domain/audit-chain.js';
 import type { VerificationReport } from '../../cms/index.js';
+import { sha256Hex } from '../../common/crypto/sha256.js';
 
 /**
  * The evidence pack of an envelope: one zip that proves who signed what and when, checkable offline by
@@ -88,7 +88,7 @@ export interface EvidenceInput {
   certificate: Uint8Array;
 }
 
-export const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+export { sha256Hex };
 
 /** A file name safe as one path segment of the pack: no separators or control characters, bounded length. */
 export function packSegment(name: string): string {

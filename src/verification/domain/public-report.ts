@@ -89,6 +89,8 @@ export interface PublicSession {
   checkId: string;
   finishedAt: string | null;
   envelope: { status: string };
+  /** Kezek refused this session's signature (wrong person, content or signature): it is not part of the envelope. */
+  rejected: boolean;
   archive: 'PENDING' | 'STORED' | 'REFUSED';
   documents: PublicSessionDocument[];
   /** Files of the archive whose DocumentId names none of the session's documents. */
