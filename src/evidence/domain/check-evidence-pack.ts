@@ -163,7 +163,7 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
     else if (missing.length) problem(document.signature.file, `signers recorded as SIGNED are not in it (IIN ${missing.join(', ')})`);
     else {
       const chained = report.signatures.every((s) => s.checks.chain === 'passed');
-      passed.push(`${document.signature.file}: ${report.signatures.length} signature(s) over ${document.file}, ${report.indication}${chained ? ', certificate chains trusted' : ''}`);
+      passed.push(`${document.signature.file}: ${report.signatures.length} signature(s) over “${document.name}” (SHA-256 ${document.sha256.slice(0, 16)}…), ${report.indication}${chained ? ', certificate chains trusted' : ''}`);
       if (!chained) warnings.push(`${document.signature.file}: certificate chains were not checked; pass --trust <ca.pem> to check them`);
     }
     const stored = parseJson(entries.get(document.signature.report));
