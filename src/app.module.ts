@@ -15,6 +15,9 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { EnvelopesModule } from './envelopes/envelopes.module.js';
 import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
+import { ArchivesModule } from './archives/archives.module.js';
+import { VerificationModule } from './verification/verification.module.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -41,6 +44,9 @@ export class AppModule {
         EnvelopesModule,
         HealthModule,
         CloudEdsModule,
+        ArchivesModule,
+        VerificationModule,
+        EvidenceModule,
         // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
         ...(config.sandboxEnabled ? [SandboxModule] : []),
       ],

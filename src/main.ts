@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       ? [`  Sandbox:       ${base}/sandbox (local Cloud EDS: sign page, CA ${base}/sandbox/ca.pem)`]
       : []),
     `  Cloud EDS API: ${config.cloudEdsBaseUrl}`,
+    `  Verify:        ${base}/verify (drop a signed document to check it)`,
     `  Next: create an organisation and its API key: npm run kezek -- org create --name "Acme"`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

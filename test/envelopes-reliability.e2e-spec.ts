@@ -119,6 +119,8 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     const envelopes = [first, await flaky.create(await envelopeBody(3)), await flaky.create(await envelopeBody(3))];
     for (const envelope of envelopes) {
       for (let i = 0; i < envelope.signers.length; i++) {
+        // The previous signer's result may still be being fetched through the outage: wait for this turn.
+        await until(async () => (await flaky.get(envelope.id)).signers[i].status === 'ACTIVE', `signer ${i} to become active`, 60_000);
         // A signer whose "Sign" press meets a provider outage sees a 503 page and presses again.
         await until(async () => {
           try {

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/app-config.js';
 import { registerOrganisationCommands } from '../organisations/organisations.cli.js';
 import { registerSandboxCommands } from '../sandbox/sandbox.cli.js';
 import { EXIT_USAGE } from './exit-codes.js';
+import { registerVerifyEvidenceCommand } from './verify-evidence.command.js';
 import { registerVerifyCommand, type CommandIo } from './verify.command.js';
 
 export const STDIO: CommandIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
@@ -20,6 +21,9 @@ export async function runCli(argv: string[], io: CommandIo = STDIO): Promise<num
   registerOrganisationCommands(program);
   registerSandboxCommands(program);
   registerVerifyCommand(program, io, (code) => {
+    exitCode = code;
+  });
+  registerVerifyEvidenceCommand(program, io, (code) => {
     exitCode = code;
   });
   try {

@@ -74,6 +74,18 @@ export const configSchema = z.object({
   /** Webhook delivery attempts before a delivery is given up. */
   SANDBOX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(20).default(8),
 
+  /** Most entries accepted in a provider archive (and in an evidence pack checked offline). */
+  ARCHIVE_MAX_ENTRIES: z.coerce.number({ message: 'expected a count' }).int().min(1).max(10_000).default(256),
+  /** Most bytes a provider archive may unpack to, all entries together. */
+  ARCHIVE_MAX_UNPACKED_BYTES: z.coerce.number({ message: 'expected a size in bytes' }).int().positive().default(256 * 1024 * 1024),
+  /** Highest compression ratio accepted for an archive entry larger than 1 MiB (a zip bomb expands thousands of times). */
+  ARCHIVE_MAX_RATIO: z.coerce.number({ message: 'expected a ratio' }).int().min(2).max(10_000).default(100),
+  /** Retries of a round's archive download (exponential backoff from ARCHIVE_RETRY_DELAY_SECONDS); a restart queues what is still missing. */
+  ARCHIVE_RETRY_LIMIT: z.coerce.number({ message: 'expected a number of retries' }).int().min(0).max(50).default(20),
+  ARCHIVE_RETRY_DELAY_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600).default(10),
+  /** Public verification (page, API): requests per client IP per minute, counted in PostgreSQL across instances. */
+  VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int().min(1).max(100_000).default(60),
+
   /** Cloud EDS API base URL. Default: this service's sandbox when enabled, else https://dev.b-key.kz (prod: https://api.b-key.kz). */
   CLOUD_EDS_BASE_URL: urlString.optional(),
   /** Cloud EDS sign page. Default: the sandbox's when enabled, else https://dev.b-key.kz/sign (prod: https://remote.b-key.kz/sign). */

@@ -1,3 +1,5 @@
+import { ArchiveFile } from '../archives/archive-file.entity.js';
+import { RoundArchive } from '../archives/round-archive.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
@@ -22,6 +24,8 @@ export const entities = [
   DocumentSignature,
   SigningRound,
   RoundDocument,
+  RoundArchive,
+  ArchiveFile,
   AuditEvent,
   WebhookEndpoint,
   WebhookDelivery,

@@ -45,6 +45,6 @@ import { EnvelopesService } from './envelopes.service.js';
     TrustAnchorsService,
     IdempotencyInterceptor,
   ],
-  exports: [EnvelopesService, EnvelopeTransitionsService, ProviderCredentialsService],
+  exports: [EnvelopesService, EnvelopeTransitionsService, ProviderCredentialsService, TrustAnchorsService],
 })
 export class EnvelopesModule {}

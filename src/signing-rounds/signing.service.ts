@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from '../archives/archive-jobs.js';
 import { AuditService } from '../audit/audit.service.js';
 import { verifyCms, type VerificationReport } from '../cms/index.js';
 import { CloudEdsError } from '../cloud-eds/cloud-eds.errors.js';
@@ -306,8 +307,11 @@ export class SigningService {
         },
       });
       for (const effect of step.effects as RoundEffect[]) await this.carryOut(manager, locked, round, effect);
+      // The provider's archive of the signed copies is fetched and kept once the round has committed.
+      if (status === 'FINISHED') await this.jobs.send<RoundArchiveJob>(manager, ROUND_ARCHIVE_QUEUE, { roundId: round.id }, { singletonKey: round.id });
     });
     this.jobs.wake(ROUND_CHECK_QUEUE);
+    this.jobs.wake(ROUND_ARCHIVE_QUEUE);
     this.webhooks.wakeDeliveries();
 
     if (job.trigger === 'poll') await this.schedulePoll(round);

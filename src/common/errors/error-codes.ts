@@ -49,6 +49,19 @@ const SANDBOX_ERRORS = {
   SANDBOX_NO_DOCUMENTS: 409,
 } as const;
 
+/** Public verification (`POST /v1/verify`, `/verify` pages) and evidence packs. */
+const VERIFICATION_ERRORS = {
+  /** No `file` part in the multipart upload. */
+  VERIFY_FILE_MISSING: 400,
+  VERIFY_FILE_EMPTY: 400,
+  /** Larger than MAX_DOCUMENT_BYTES plus 1 MiB (room for a CMS around the largest document). */
+  VERIFY_FILE_TOO_LARGE: 413,
+  /** Unknown, malformed or unfinished check_id: deliberately the same answer for all three. */
+  VERIFICATION_SESSION_NOT_FOUND: 404,
+  /** A DRAFT envelope has nothing to prove yet. */
+  EVIDENCE_NOT_AVAILABLE: 409,
+} as const;
+
 export const ERROR_STATUS = {
   ...COMMON_ERRORS,
   ...ORGANISATION_ERRORS,
@@ -56,6 +69,7 @@ export const ERROR_STATUS = {
   ...AUDIT_ERRORS,
   ...WEBHOOK_ERRORS,
   ...SANDBOX_ERRORS,
+  ...VERIFICATION_ERRORS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

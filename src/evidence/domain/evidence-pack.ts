@@ -1,0 +1,153 @@
+import { zipSync, type Zippable } from 'fflate';
+import type { ChainedAuditEvent } from '../../audit/domain/audit-chain.js';
+import type { VerificationReport } from '../../cms/index.js';
+import { sha256Hex } from '../../common/crypto/sha256.js';
+
+/**
+ * The evidence pack of an envelope: one zip that proves who signed what and when, checkable offline by
+ * `kezek verify-evidence`. Layout:
+ *
+ *   manifest.json                         envelope summary, signers, rounds, and the SHA-256 of every other file
+ *   documents/<n>-<name>                  the original documents
+ *   signatures/<n>-<name>.p7s             the final CMS of each document (every signer)
+ *   reports/<n>-<name>.report.json        the verification report of each CMS
+ *   archives/round-<k>-<session>.zip      each FINISHED round's provider archive, as received
+ *   audit/audit-trail.json                the envelope's audit trail with its hash chain and head hash
+ *   certificate-of-completion.pdf         the certificate of completion
+ *
+ * What anchors what: originals are checked against the hashes recorded when the envelope was created (in the
+ * audit chain), each CMS against its original and the trust anchors, archives against the hashes recorded
+ * in the chain when they were received, the chain against its head hash (manifest and certificate).
+ */
+export const EVIDENCE_FORMAT = 'kezek-evidence/1';
+export const MANIFEST_PATH = 'manifest.json';
+export const AUDIT_PATH = 'audit/audit-trail.json';
+export const CERTIFICATE_PATH = 'certificate-of-completion.pdf';
+
+export interface EvidenceFileEntry {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface EvidenceManifest {
+  format: typeof EVIDENCE_FORMAT;
+  generatedAt: string;
+  envelope: {
+    id: string;
+    title: string;
+    status: string;
+    statusReason: string | null;
+    documentType: string;
+    organisation: { id: string; name: string };
+    createdAt: string;
+    sentAt: string | null;
+    finishedAt: string | null;
+  };
+  documents: {
+    id: string;
+    position: number;
+    name: string;
+    size: number;
+    sha256: string;
+    file: string;
+    /** The final CMS and its report; null while nobody has signed. */
+    signature: { file: string; sha256: string; report: string; indication: string } | null;
+  }[];
+  signers: { id: string; position: number; fullName: string; iin: string; routingOrder: number; status: string; signedAt: string | null }[];
+  rounds: {
+    id: string;
+    signerId: string;
+    attempt: number;
+    sessionId: string;
+    checkId: string;
+    status: string;
+    finishedAt: string | null;
+    /** FINISHED rounds only: the provider's archive, or why it is not in the pack. */
+    archive: { status: 'STORED' | 'REFUSED' | 'PENDING'; file: string | null; sha256: string | null } | null;
+  }[];
+  audit: { file: string; headHash: string | null; events: number };
+  certificate: { file: string };
+  /** Every file of the pack but this manifest. */
+  files: EvidenceFileEntry[];
+}
+
+export interface AuditTrailFile {
+  envelopeId: string;
+  headHash: string | null;
+  events: ChainedAuditEvent[];
+}
+
+export interface EvidenceInput {
+  generatedAt: string;
+  envelope: EvidenceManifest['envelope'];
+  documents: { id: string; position: number; name: string; sha256: string; content: Uint8Array; finalCms: Uint8Array | null; report: VerificationReport | null }[];
+  signers: EvidenceManifest['signers'];
+  rounds: (Omit<EvidenceManifest['rounds'][number], 'archive'> & { archive: { status: 'STORED' | 'REFUSED' | 'PENDING'; zip: Uint8Array | null } | null })[];
+  audit: AuditTrailFile;
+  certificate: Uint8Array;
+}
+
+export { sha256Hex };
+
+/** A file name safe as one path segment of the pack: no separators or control characters, bounded length. */
+export function packSegment(name: string): string {
+  const cleaned = [...name.replace(/[\\/:]/g, '_')].filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f).join('').trim();
+  const safe = cleaned.replace(/^\.+/, '_') || 'document';
+  return [...safe].slice(0, 120).join('');
+}
+
+export function buildEvidencePack(input: EvidenceInput): { zip: Uint8Array; manifest: EvidenceManifest } {
+  const files = new Map<string, Uint8Array>();
+  const add = (path: string, bytes: Uint8Array) => {
+    if (files.has(path)) throw new Error(`evidence pack: ${path} twice`);
+    files.set(path, bytes);
+    return path;
+  };
+  const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+
+  const documents = input.documents.map((d) => {
+    const base = `${d.position + 1}-${packSegment(d.name)}`;
+    const file = add(`documents/${base}`, d.content);
+    let signature: EvidenceManifest['documents'][number]['signature'] = null;
+    if (d.finalCms && d.report) {
+      signature = {
+        file: add(`signatures/${base}.p7s`, d.finalCms),
+        sha256: sha256Hex(d.finalCms),
+        report: add(`reports/${base}.report.json`, json(d.report)),
+        indication: d.report.indication,
+      };
+    }
+    return { id: d.id, position: d.position, name: d.name, size: d.content.length, sha256: d.sha256, file, signature };
+  });
+
+  const rounds = input.rounds.map((r, i) => {
+    const { archive, ...round } = r;
+    let entry: EvidenceManifest['rounds'][number]['archive'] = null;
+    if (archive) {
+      const file = archive.zip ? add(`archives/round-${i + 1}-${packSegment(r.sessionId)}.zip`, archive.zip) : null;
+      entry = { status: archive.status, file, sha256: archive.zip ? sha256Hex(archive.zip) : null };
+    }
+    return { ...round, archive: entry };
+  });
+
+  add(AUDIT_PATH, json(input.audit));
+  add(CERTIFICATE_PATH, input.certificate);
+
+  const manifest: EvidenceManifest = {
+    format: EVIDENCE_FORMAT,
+    generatedAt: input.generatedAt,
+    envelope: input.envelope,
+    documents,
+    signers: input.signers,
+    rounds,
+    audit: { file: AUDIT_PATH, headHash: input.audit.headHash, events: input.audit.events.length },
+    certificate: { file: CERTIFICATE_PATH },
+    files: [...files.entries()].map(([path, bytes]) => ({ path, sha256: sha256Hex(bytes), size: bytes.length })),
+  };
+
+  const zippable: Zippable = { [MANIFEST_PATH]: json(manifest) };
+  // Archives and PDFs are compressed already.
+  for (const [path, bytes] of files) zippable[path] = [bytes, { level: /\.(zip|pdf)$/.test(path) ? 0 : 6 }];
+  return { zip: zipSync(zippable), manifest };
+}

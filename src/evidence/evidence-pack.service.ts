@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { DataSource } from 'typeorm';
+import { ArchiveIntakeService } from '../archives/archive-intake.service.js';
+import { RoundArchive } from '../archives/round-archive.entity.js';
+import { AuditService } from '../audit/audit.service.js';
+import { verifyCms, type VerificationReport } from '../cms/index.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { Actor } from '../common/http/actor.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
+import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
+import { Signer } from '../envelopes/entities/signer.entity.js';
+import { EnvelopesService } from '../envelopes/envelopes.service.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
+import { maskIin } from '../verification/domain/public-report.js';
+import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
+import { buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';
+
+/** Link opens listed per signer on the certificate; the audit trail in the pack has them all. */
+const CERTIFICATE_LINK_OPENS = 10;
+
+function loadFonts(): CertificateFonts {
+  const require = createRequire(import.meta.url);
+  return {
+    regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+  };
+}
+
+/** Gathers an envelope's evidence from the database and builds the pack (see domain/evidence-pack.ts). */
+@Injectable()
+export class EvidencePackService {
+  private fonts?: CertificateFonts;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly envelopes: EnvelopesService,
+    private readonly audit: AuditService,
+    private readonly trust: TrustAnchorsService,
+    private readonly archives: ArchiveIntakeService,
+  ) {}
+
+  async build(organisationId: string, envelopeId: string, actor: Actor): Promise<{ zip: Uint8Array; fileName: string }> {
+    const envelope = await this.envelopes.get(organisationId, envelopeId);
+    if (envelope.status === 'DRAFT') throw new AppError('EVIDENCE_NOT_AVAILABLE', 'A draft has no signatures to prove: send the envelope first');
+    // The export is itself recorded, before the trail is read, so the pack's chain includes it.
+    await this.db.transaction((manager) =>
+      this.audit.append(manager, { organisationId, envelopeId, type: 'evidence.exported', actor: { kind: actor.kind, id: actor.id }, ip: actor.ip, userAgent: actor.userAgent }),
+    );
+    // A FINISHED round whose archive is not kept yet is fetched again (the pack says it is pending).
+    await this.archives.queueMissing(envelopeId);
+
+    const generatedAt = new Date().toISOString();
+    const [organisation, documents, signers, rounds, archives, trail, anchors] = await Promise.all([
+      this.db.getRepository(Organisation).findOneByOrFail({ id: organisationId }),
+      this.db.getRepository(EnvelopeDocument).find({
+        where: { envelopeId, organisationId },
+        order: { position: 'ASC' },
+        select: { id: true, envelopeId: true, position: true, name: true, size: true, sha256: true, content: true },
+      }),
+      this.db.getRepository(Signer).find({ where: { envelopeId, organisationId }, order: { position: 'ASC' } }),
+      this.db.getRepository(SigningRound).find({ where: { envelopeId, organisationId }, order: { createdAt: 'ASC' } }),
+      this.db.getRepository(RoundArchive).createQueryBuilder('a').addSelect('a.zip').where('a.envelope_id = :envelopeId', { envelopeId }).getMany(),
+      this.audit.list(organisationId, envelopeId),
+      this.trust.anchors(),
+    ]);
+
+    const finals = new Map<string, { cms: Buffer; report: VerificationReport }>();
+    for (const document of documents) {
+      const latest = await this.db.getRepository(DocumentSignature).findOne({ where: { documentId: document.id }, order: { routingOrder: 'DESC' } });
+      if (latest) finals.set(document.id, { cms: latest.cms, report: await verifyCms(latest.cms, { trustAnchors: anchors }) });
+    }
+
+    const iso = (date: Date | null) => (date ? date.toISOString() : null);
+    const envelopeSummary = {
+      id: envelope.id,
+      title: envelope.title,
+      status: envelope.status,
+      statusReason: envelope.statusReason,
+      documentType: envelope.documentType,
+      organisation: { id: organisation.id, name: organisation.name },
+      createdAt: envelope.createdAt.toISOString(),
+      sentAt: iso(envelope.sentAt),
+      finishedAt: iso(envelope.finishedAt),
+    };
+
+    const accepted = rounds.filter((r) => r.status === 'FINISHED' && !r.rejectionReason);
+    const lastAccepted = accepted.at(-1);
+    const certificateModel: CertificateModel = {
+      envelope: { ...envelopeSummary, organisation: organisation.name },
+      documents: documents.map((d) => ({ name: d.name, size: d.size, sha256: d.sha256, finalCmsSha256: finals.has(d.id) ? sha256Hex(finals.get(d.id)!.cms) : null })),
+      signers: signers.map((s) => {
+        const opens = trail.events.filter((e) => e.type === 'signer.link_opened' && e.actor.id === s.id);
+        return {
+          position: s.position + 1,
+          fullName: s.fullName,
+          iin: maskIin(s.iin)!,
+          routingOrder: s.routingOrder,
+          status: s.status,
+          signatures: documents.flatMap((d) => {
+            const signature = finals.get(d.id)?.report.signatures.filter((sig) => sig.signer?.iin === s.iin).at(-1);
+            return signature
+              ? [{ documentName: d.name, certificateName: signature.signer?.commonName ?? null, serialNumber: signature.certificate?.serialNumber ?? null, issuer: signature.certificate?.issuer ?? null, signingTime: signature.signingTime }]
+              : [];
+          }),
+          sessionIds: accepted.filter((r) => r.signerId === s.id).map((r) => r.sessionId),
+          linkOpens: opens.slice(0, CERTIFICATE_LINK_OPENS).map((e) => ({ at: e.createdAt, ip: e.ip, userAgent: e.userAgent })),
+          linkOpensOmitted: Math.max(0, opens.length - CERTIFICATE_LINK_OPENS),
+        };
+      }),
+      audit: { headHash: trail.headHash, events: trail.events.length },
+      verifyUrl: lastAccepted ? `${this.config.publicBaseUrl}/verify/${encodeURIComponent(lastAccepted.checkId)}` : `${this.config.publicBaseUrl}/verify`,
+      generatedAt,
+    };
+    this.fonts ??= loadFonts();
+    const certificate = await renderCertificateOfCompletion(certificateModel, this.fonts);
+
+    const input: EvidenceInput = {
+      generatedAt,
+      envelope: envelopeSummary,
+      documents: documents.map((d) => ({ id: d.id, position: d.position, name: d.name, sha256: d.sha256, content: d.content, finalCms: finals.get(d.id)?.cms ?? null, report: finals.get(d.id)?.report ?? null })),
+      signers: signers.map((s) => ({ id: s.id, position: s.position, fullName: s.fullName, iin: s.iin, routingOrder: s.routingOrder, status: s.status, signedAt: iso(s.signedAt) })),
+      rounds: rounds.map((r) => {
+        const archive = archives.find((a) => a.roundId === r.id);
+        return {
+          id: r.id,
+          signerId: r.signerId,
+          attempt: r.attempt,
+          sessionId: r.sessionId,
+          checkId: r.checkId,
+          status: r.status,
+          finishedAt: iso(r.finishedAt),
+          archive: r.status === 'FINISHED' ? { status: archive?.status ?? 'PENDING', zip: archive?.status === 'PENDING' ? null : (archive?.zip ?? null) } : null,
+        };
+      }),
+      audit: { envelopeId, headHash: trail.headHash, events: trail.events },
+      certificate,
+    };
+    const { zip } = buildEvidencePack(input);
+    return { zip, fileName: `evidence-${envelope.id}.zip` };
+  }
+}

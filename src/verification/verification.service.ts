@@ -1,0 +1,209 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ArchiveFile } from '../archives/archive-file.entity.js';
+import { readCopyIdentity } from '../archives/domain/document-id.js';
+import { RoundArchive } from '../archives/round-archive.entity.js';
+import { verifyCms, type VerificationReport } from '../cms/index.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
+import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
+import { Envelope } from '../envelopes/entities/envelope.entity.js';
+import { RoundDocument } from '../signing-rounds/round-document.entity.js';
+import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
+import { maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
+import { sniffUpload } from './domain/upload-kind.js';
+
+/** check_ids are the provider's (UUIDs on the sandbox); anything else is not looked up at all. */
+const CHECK_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+
+/** A CMS carries the document plus certificates and signatures: that much room above MAX_DOCUMENT_BYTES. */
+const CMS_MARGIN_BYTES = 1024 * 1024;
+
+/**
+ * Public verification: anyone holding a file learns what Kezek knows about exactly that file, and anyone
+ * holding a check_id sees that session. Nothing is said about anything else: an unknown file gets "no
+ * record" and its own bytes' facts only; an unknown check_id is a plain 404.
+ */
+@Injectable()
+export class VerificationService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly trust: TrustAnchorsService,
+  ) {}
+
+  get maxUploadBytes(): number {
+    return this.config.MAX_DOCUMENT_BYTES + CMS_MARGIN_BYTES;
+  }
+
+  verifyUrl(checkId?: string): string {
+    return checkId ? `${this.config.publicBaseUrl}/verify/${encodeURIComponent(checkId)}` : `${this.config.publicBaseUrl}/verify`;
+  }
+
+  async verifyFile(bytes: Uint8Array): Promise<PublicVerification> {
+    if (bytes.length === 0) throw new AppError('VERIFY_FILE_EMPTY', 'The file is empty');
+    if (bytes.length > this.maxUploadBytes) throw new AppError('VERIFY_FILE_TOO_LARGE', `The file is larger than ${this.maxUploadBytes} bytes`);
+    const sha256 = sha256Hex(bytes);
+    const type = sniffUpload(bytes, this.maxUploadBytes);
+    const file: PublicVerification['file'] = { sha256, size: bytes.length, type, documentId: null };
+
+    if (type === 'cms') return this.cmsAnswer(bytes, file);
+
+    const original = await this.originalBySha256(sha256);
+    if (original) {
+      const report = await this.verifyLatest(original.id);
+      const envelope = await this.envelopeSummary(original.envelopeId);
+      return {
+        match: 'original',
+        intact: true,
+        message: report
+          ? `This is the original document “${original.name}”, as it was signed. Envelope status: ${envelope.status}.`
+          : `This is the original document “${original.name}”; nobody has signed it yet. Envelope status: ${envelope.status}.`,
+        file,
+        report,
+        signers: publicSigners(report),
+        envelope,
+        session: null,
+      };
+    }
+
+    const copy = await this.db.getRepository(ArchiveFile).findOne({ where: { sha256 }, order: { name: 'ASC' } });
+    if (copy) return this.copyAnswer(copy, file, true);
+
+    if (type === 'pdf' || type === 'xml') {
+      file.documentId = (await readCopyIdentity(bytes)).documentId;
+      if (file.documentId) {
+        const claimed = await this.db.getRepository(ArchiveFile).findOne({ where: { providerDocumentId: file.documentId }, order: { name: 'ASC' } });
+        if (claimed) return this.copyAnswer(claimed, file, false);
+      }
+    }
+    return {
+      match: 'none',
+      intact: null,
+      message: 'No signed document, signed copy or signature known here matches this file.',
+      file,
+      report: null,
+      signers: [],
+      envelope: null,
+      session: null,
+    };
+  }
+
+  /** The session page behind a check_id; NOT_FOUND with no detail for anything unknown. */
+  async session(checkId: string): Promise<PublicSession> {
+    const notFound = new AppError('VERIFICATION_SESSION_NOT_FOUND', 'Not found');
+    if (!CHECK_ID.test(checkId)) throw notFound;
+    // Looked up by the hash of the check_id: the secret itself is never compared byte by byte.
+    const archive = await this.db.getRepository(RoundArchive).findOne({ where: { checkIdSha256: sha256Hex(checkId) }, order: { createdAt: 'DESC' } });
+    if (!archive) throw notFound;
+    const round = await this.db.getRepository(SigningRound).findOneBy({ id: archive.roundId });
+    const envelope = await this.db.getRepository(Envelope).findOneBy({ id: archive.envelopeId });
+    if (!round || !envelope || round.status !== 'FINISHED') throw notFound;
+    const [documents, roundDocuments, files] = await Promise.all([
+      this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } }),
+      this.db.getRepository(RoundDocument).find({ where: { roundId: round.id } }),
+      this.db.getRepository(ArchiveFile).find({ where: { archiveId: archive.id }, order: { name: 'ASC' } }),
+    ]);
+    const anchors = await this.trust.anchors();
+    const listed = new Set<string>();
+    const sessionDocuments: PublicSession['documents'] = [];
+    for (const document of documents) {
+      const signed = roundDocuments.find((r) => r.documentId === document.id);
+      if (!signed) continue;
+      const report = maskReport(await verifyCms(signed.cms, { trustAnchors: anchors }));
+      const copies = files.filter((f) => f.documentId === document.id);
+      copies.forEach((f) => listed.add(f.id));
+      sessionDocuments.push({
+        name: document.name,
+        sha256: document.sha256,
+        copies: copies.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size, documentId: f.providerDocumentId })),
+        report,
+        signers: publicSigners(report),
+      });
+    }
+    return {
+      checkId: round.checkId,
+      finishedAt: round.finishedAt?.toISOString() ?? null,
+      envelope: { status: envelope.status },
+      rejected: round.rejectionReason !== null,
+      archive: archive.status,
+      documents: sessionDocuments,
+      otherFiles: files.filter((f) => !listed.has(f.id)).map((f) => ({ name: f.name, sha256: f.sha256, size: f.size, documentId: f.providerDocumentId })),
+    };
+  }
+
+  private async cmsAnswer(bytes: Uint8Array, file: PublicVerification['file']): Promise<PublicVerification> {
+    const report = maskReport(await verifyCms(bytes, { trustAnchors: await this.trust.anchors() }));
+    const envelopeId = await this.envelopeOfCms(file.sha256, report.content.sha256);
+    const envelope = envelopeId ? await this.envelopeSummary(envelopeId) : null;
+    const verdict = { TOTAL_PASSED: 'Every signature verifies.', TOTAL_FAILED: 'The signature does NOT verify.', INDETERMINATE: 'The signature could not be fully verified.' }[report.indication];
+    return {
+      match: 'cms',
+      intact: report.indication === 'TOTAL_PASSED',
+      message: `${verdict} ${report.message}${envelope ? ` It belongs to a signing envelope with status ${envelope.status}.` : ''}`,
+      file,
+      report,
+      signers: publicSigners(report),
+      envelope,
+      session: null,
+    };
+  }
+
+  private async copyAnswer(copy: ArchiveFile, file: PublicVerification['file'], intact: boolean): Promise<PublicVerification> {
+    const roundDocument = await this.db.getRepository(RoundDocument).findOne({
+      where: copy.documentId ? { roundId: copy.roundId, documentId: copy.documentId } : { roundId: copy.roundId },
+    });
+    const report = roundDocument ? maskReport(await verifyCms(roundDocument.cms, { trustAnchors: await this.trust.anchors() })) : null;
+    const envelope = await this.envelopeSummary(copy.envelopeId);
+    const round = await this.db.getRepository(SigningRound).findOneBy({ id: copy.roundId });
+    const rejected = round?.rejectionReason ? ` Kezek REJECTED the signature of that session (${round.rejectionReason}): it is not part of the envelope.` : '';
+    return {
+      match: 'archive-copy',
+      intact,
+      message: intact
+        ? `This is a signed copy the signing provider issued in verification session ${copy.checkId}, unchanged. Envelope status: ${envelope.status}.${rejected}`
+        : `ALTERED: this file carries the DocumentId of a signed copy issued in verification session ${copy.checkId}, but its content differs from that copy. Do not rely on it; the signers below are those of the genuine copy.`,
+      file: { ...file, documentId: copy.providerDocumentId ?? file.documentId },
+      report,
+      signers: publicSigners(report),
+      envelope,
+      session: { checkId: copy.checkId, verifyUrl: this.verifyUrl(copy.checkId) },
+    };
+  }
+
+  /** An envelope document with these bytes: the most recent one that has been signed, else the most recent. */
+  private async originalBySha256(sha256: string): Promise<EnvelopeDocument | null> {
+    const [row] = (await this.db.query(
+      `SELECT d.id FROM envelope_document d JOIN envelope e ON e.id = d.envelope_id
+        WHERE d.sha256 = $1
+        ORDER BY EXISTS (SELECT 1 FROM document_signature s WHERE s.document_id = d.id) DESC, e.created_at DESC
+        LIMIT 1`,
+      [sha256],
+    )) as { id: string }[];
+    return row ? this.db.getRepository(EnvelopeDocument).findOneBy({ id: row.id }) : null;
+  }
+
+  private async envelopeOfCms(cmsSha256: string, contentSha256: string | null): Promise<string | null> {
+    const signature = await this.db.getRepository(DocumentSignature).findOneBy({ cmsSha256 });
+    const roundDocument = signature ? null : await this.db.getRepository(RoundDocument).findOneBy({ cmsSha256 });
+    const documentId = signature?.documentId ?? roundDocument?.documentId;
+    if (documentId) return (await this.db.getRepository(EnvelopeDocument).findOneBy({ id: documentId }))?.envelopeId ?? null;
+    return contentSha256 ? ((await this.originalBySha256(contentSha256))?.envelopeId ?? null) : null;
+  }
+
+  private async verifyLatest(documentId: string): Promise<VerificationReport | null> {
+    const latest = await this.db.getRepository(DocumentSignature).findOne({ where: { documentId }, order: { routingOrder: 'DESC' } });
+    return latest ? maskReport(await verifyCms(latest.cms, { trustAnchors: await this.trust.anchors() })) : null;
+  }
+
+  private async envelopeSummary(envelopeId: string): Promise<NonNullable<PublicVerification['envelope']>> {
+    const envelope = await this.db.getRepository(Envelope).findOneByOrFail({ id: envelopeId });
+    const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId }, order: { position: 'ASC' } });
+    return { status: envelope.status, documents: documents.map((d) => ({ name: d.name, sha256: d.sha256 })) };
+  }
+}
