@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { readFile, stat } from 'node:fs/promises';
-import { CmsCertificateError, readCertificates, type ParsedCertificate } from '../cms/index.js';
 import { checkEvidencePack, type EvidenceCheckResult } from '../evidence/domain/check-evidence-pack.js';
-import { EXIT_USAGE } from './exit-codes.js';
-import type { CommandIo } from './verify.command.js';
+import { collect, type CommandIo, readTrustAnchors, readUserFile, UsageError, withUsageErrors } from './command-files.js';
 
 export interface VerifyEvidenceOptions {
   trust?: string[];
@@ -12,22 +9,6 @@ export interface VerifyEvidenceOptions {
 
 /** The largest pack read into memory: far above any real envelope's (10 documents, their rounds' archives). */
 const MAX_PACK_BYTES = 2 * 1024 * 1024 * 1024 - 1;
-
-class UsageError extends Error {}
-
-async function readFileChecked(path: string, what: string, maxBytes: number): Promise<Buffer> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new UsageError(`${what} ${path} is not a file`);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  if (size > maxBytes) throw new UsageError(`${what} ${path} is larger than ${maxBytes} bytes`);
-  return readFile(path);
-}
 
 export function formatEvidenceResult(result: EvidenceCheckResult, pack: string): string {
   const lines: string[] = [];
@@ -41,23 +22,14 @@ export function formatEvidenceResult(result: EvidenceCheckResult, pack: string):
 
 /** `kezek verify-evidence`: exit 0 when the pack checks out, 1 when anything is wrong, 64 for wrong usage. */
 export async function runVerifyEvidence(pack: string, options: VerifyEvidenceOptions, io: CommandIo): Promise<number> {
-  try {
-    const zip = await readFileChecked(pack, 'evidence pack', MAX_PACK_BYTES);
-    const trustAnchors: ParsedCertificate[] = [];
-    for (const path of options.trust ?? []) trustAnchors.push(...readCertificates(await readFileChecked(path, 'trust file', 1024 * 1024), `trust file ${path}`));
-    const result = await checkEvidencePack(zip, { trustAnchors });
+  return withUsageErrors('verify-evidence', io, async () => {
+    const zip = await readUserFile(pack, 'evidence pack', MAX_PACK_BYTES);
+    if (!zip) throw new UsageError(`evidence pack ${pack} is larger than ${MAX_PACK_BYTES} bytes`);
+    const result = await checkEvidencePack(zip, { trustAnchors: await readTrustAnchors(options.trust) });
     io.out(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatEvidenceResult(result, pack));
     return result.ok ? 0 : 1;
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof CmsCertificateError) {
-      io.err(`kezek verify-evidence: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  });
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `kezek verify-evidence <evidence.zip> [--trust <ca.pem>]... [--json]` (no server, no database). */
 export function registerVerifyEvidenceCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void): void {

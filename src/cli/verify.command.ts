@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { readFile, stat } from 'node:fs/promises';
-import { CmsCertificateError, DEFAULT_LIMITS, EXIT_CODE, readCertificates, verifyCms, type ParsedCertificate, type SignatureReport, type VerificationReport } from '../cms/index.js';
+import { DEFAULT_LIMITS, EXIT_CODE, verifyCms, type SignatureReport, type VerificationReport } from '../cms/index.js';
 import { formatFailureReport } from '../cms/verify-cms.js';
-import { EXIT_USAGE } from './exit-codes.js';
+import { collect, type CommandIo, readTrustAnchors, readUserFile, withUsageErrors } from './command-files.js';
+
+export type { CommandIo };
 
 
 export interface VerifyCommandOptions {
@@ -11,27 +12,6 @@ export interface VerifyCommandOptions {
   json?: boolean;
 }
 
-export interface CommandIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-class UsageError extends Error {}
-
-async function readInput(path: string, what: string, maxBytes: number): Promise<Buffer | null> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new UsageError(`${what} ${path} is not a file`);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  // Too large to be accepted: refuse without reading it into memory.
-  if (size > maxBytes) return null;
-  return readFile(path);
-}
 
 const day = (iso: string) => iso.slice(0, 10);
 const time = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 19) : '-');
@@ -86,32 +66,19 @@ export function formatReportTable(report: VerificationReport): string {
  * 1 TOTAL_FAILED, 2 INDETERMINATE, 64 wrong usage).
  */
 export async function runVerify(file: string, options: VerifyCommandOptions, io: CommandIo): Promise<number> {
-  try {
+  return withUsageErrors('verify', io, async () => {
     const maxBytes = DEFAULT_LIMITS.maxInputBytes;
-    const cms = await readInput(file, 'file', maxBytes);
-    const content = options.content ? await readInput(options.content, 'content file', maxBytes) : undefined;
-    const trustAnchors: ParsedCertificate[] = [];
-    for (const path of options.trust ?? []) {
-      const bytes = await readInput(path, 'trust file', 1024 * 1024);
-      if (!bytes) throw new UsageError(`trust file ${path} is too large`);
-      trustAnchors.push(...readCertificates(bytes, `trust file ${path}`));
-    }
+    const cms = await readUserFile(file, 'file', maxBytes);
+    const content = options.content ? await readUserFile(options.content, 'content file', maxBytes) : undefined;
+    const trustAnchors = await readTrustAnchors(options.trust);
     const report =
       cms === null || content === null
         ? formatFailureReport(`${cms === null ? 'file' : 'content file'} is larger than ${maxBytes} bytes`)
         : await verifyCms(cms, { detachedContent: content, trustAnchors });
     io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReportTable(report));
     return EXIT_CODE[report.indication];
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof CmsCertificateError) {
-      io.err(`kezek verify: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  });
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `kezek verify <file> [--content <original>] [--trust <ca.pem>]... [--json]` (no database needed). */
 export function registerVerifyCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void): void {

@@ -170,7 +170,7 @@ export class EnvelopeTransitionsService {
 
   private async emit(manager: EntityManager, envelope: Envelope, type: Parameters<WebhooksService['emit']>[2], data: Record<string, unknown>): Promise<void> {
     await this.webhooks.emit(manager, envelope.organisationId, type, {
-      envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
+      envelope: envelopeSummary(envelope),
       ...data,
     }, { envelopeId: envelope.id });
   }
@@ -179,6 +179,11 @@ export class EnvelopeTransitionsService {
   signerLink(signer: Pick<Signer, 'linkTokenSealed'>): string {
     return `${this.config.publicBaseUrl}/s/${this.box.open(signer.linkTokenSealed)}`;
   }
+}
+
+/** What outbound webhooks say about the envelope an event belongs to. */
+export function envelopeSummary(envelope: Envelope) {
+  return { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata };
 }
 
 function summariseEvent(event: EnvelopeEvent): Record<string, unknown> {

@@ -20,7 +20,7 @@ import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
 import { Envelope } from './entities/envelope.entity.js';
 import { Signer } from './entities/signer.entity.js';
-import { EnvelopeTransitionsService } from './envelope-transitions.service.js';
+import { envelopeSummary, EnvelopeTransitionsService } from './envelope-transitions.service.js';
 import { ENVELOPE_EXPIRE_QUEUE } from './envelope-jobs.js';
 
 export interface IncomingDocument {
@@ -163,7 +163,7 @@ export class EnvelopesService {
 
   private async webhooksEmitSent(manager: EntityManager, envelope: Envelope): Promise<void> {
     await this.webhooks.emit(manager, envelope.organisationId, 'envelope.sent', {
-      envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
+      envelope: envelopeSummary(envelope),
     }, { envelopeId: envelope.id });
   }
 

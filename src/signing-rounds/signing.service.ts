@@ -18,7 +18,7 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { type RoundCheckJob, ROUND_CHECK_QUEUE } from '../envelopes/envelope-jobs.js';
-import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
+import { envelopeSummary, EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
@@ -99,7 +99,7 @@ export class SigningService {
         userAgent: actor.userAgent,
       });
       await this.webhooks.emit(manager, envelope.organisationId, 'signer.link_opened', {
-        envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
+        envelope: envelopeSummary(envelope),
         signer: { id: signer.id },
       }, { envelopeId: envelope.id });
     });
@@ -370,7 +370,7 @@ export class SigningService {
         return;
       case 'roundRejected':
         await this.webhooks.emit(manager, envelope.organisationId, 'round.rejected', {
-          envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
+          envelope: envelopeSummary(envelope),
           signer: { id: effect.params.signerId },
           round: roundInfo,
           reason: effect.params.reason,
@@ -380,7 +380,7 @@ export class SigningService {
         return;
       case 'roundCanceled':
         await this.webhooks.emit(manager, envelope.organisationId, 'round.canceled', {
-          envelope: { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata },
+          envelope: envelopeSummary(envelope),
           signer: { id: effect.params.signerId },
           round: roundInfo,
           failureReason: effect.params.failureReason,
