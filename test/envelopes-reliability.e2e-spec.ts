@@ -63,6 +63,55 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     expect(second.sessionId).not.toBe(sessionId);
   });
 
+  it('a signer who signed but never came back keeps the signature when the link is used after 30 minutes', async () => {
+    const created = await drive.create(await envelopeBody(2));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    await drive.complete(sessionId, { outcome: 'sign' });
+    await t.db.query(`UPDATE signing_round SET expires_at = now() - interval '5 minutes' WHERE session_id = $1`, [sessionId]);
+    // Pressing "Sign" again: the provider is asked first, and says FINISHED.
+    const again = await drive.http.post(`${drive.path(created.signers[0].link!)}/sign`);
+    expect([303, 409]).toContain(again.status);
+    const view = await until(async () => {
+      const v = await drive.get(created.id);
+      return v.signers[0].status === 'SIGNED' ? v : undefined;
+    }, 'the first signer to be SIGNED');
+    expect(view.signers[0].rounds.map((r) => r.status)).toEqual(['FINISHED']);
+    expect(view.signers[0].attempts).toBe(0);
+    expect(view.signers[1].status).toBe('ACTIVE');
+  });
+
+  it('never replaces a session past its 30 minutes while the provider cannot say how it ended', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    // From now on the provider cannot answer status requests (so no check, webhook-driven or not, learns anything).
+    const key = await drive.providerKey();
+    await drive.http.put('/sandbox/automation/faults').set('x-api-key', key).send({ failNext: { error: 'SERVICE_UNAVAILABLE', count: 1000, endpoint: 'status' } }).expect(200);
+    await drive.complete(sessionId, { outcome: 'sign' });
+    await t.db.query(`UPDATE signing_round SET expires_at = now() - interval '5 minutes' WHERE session_id = $1`, [sessionId]);
+    try {
+      const refused = await drive.http.post(`${drive.path(created.signers[0].link!)}/sign`);
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('still being closed');
+      const view = await drive.get(created.id);
+      expect(view.signers[0].rounds.map((r) => r.status)).toEqual(['STARTED']);
+      expect(view.signers[0].attempts).toBe(0);
+    } finally {
+      await drive.http.put('/sandbox/automation/faults').set('x-api-key', key).send({ failNext: null }).expect(200);
+    }
+    // Once the provider answers again, the signature it holds is collected.
+    await drive.waitForStatus(created.id, 'COMPLETED');
+  });
+
+  it('opening the link and pressing Sign at the same time never fails', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const link = drive.path(created.signers[0].link!);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? drive.http.get(link) : drive.http.post(`${link}/sign`))),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 303, 303, 303]);
+    expect((await drive.get(created.id)).signers[0].rounds).toHaveLength(1);
+  });
+
   it('provider webhooks: a valid one triggers a status check; duplicates, replays and forgeries do nothing', async () => {
     const created = await drive.create(await envelopeBody(1));
     const { sessionId } = await drive.startSigning(created.signers[0].link!);
@@ -83,19 +132,15 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     expect(tampered.status).toBe(401);
 
     const valid = await send({ 'x-webhook-id': 'hook-1', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook(secret, now, body) }).expect(202);
-    expect(['accepted', 'duplicate']).toContain(valid.body.result);
+    expect(valid.body.result).toBe('accepted');
     const duplicate = await send({ 'x-webhook-id': 'hook-1', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook(secret, now, body) }).expect(202);
     expect(duplicate.body.result).toBe('duplicate');
+    // The same signed body replayed under a fresh id (the id is not signed) is a duplicate too.
+    const renamed = await send({ 'x-webhook-id': 'hook-2', 'x-webhook-timestamp': now, 'x-webhook-signature': signWebhook(secret, now, body) }).expect(202);
+    expect(renamed.body.result).toBe('duplicate');
     await drive.waitForStatus(created.id, 'COMPLETED');
-    const receipts = await t.db.query(`SELECT webhook_id FROM provider_webhook_receipt WHERE organisation_id = $1 AND webhook_id IN ('hook-1', 'forged-1', 'old-1', 'tampered-1')`, [drive.organisation.id]);
-    expect(receipts.map((r: { webhook_id: string }) => r.webhook_id)).toEqual(['hook-1']);
-  });
-
-  it('learns the outcome from the provider webhook alone (the signer never comes back)', async () => {
-    const created = await drive.create(await envelopeBody(1));
-    const { sessionId } = await drive.startSigning(created.signers[0].link!);
-    await drive.complete(sessionId, { outcome: 'sign' });
-    await drive.waitForStatus(created.id, 'COMPLETED');
+    const ours = await t.db.query(`SELECT count(*)::int AS n FROM provider_webhook_receipt WHERE organisation_id = $1 AND webhook_id = encode(sha256($2::bytea), 'hex')`, [drive.organisation.id, Buffer.from(body)]);
+    expect(ours[0].n).toBe(1);
   });
 
   it('co-signing mode: the sandbox adds signerInfos side by side and the chain still verifies', async () => {
@@ -135,6 +180,24 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     }
     for (const envelope of envelopes) await flaky.waitForStatus(envelope.id, 'COMPLETED');
     await flaky.http.put('/sandbox/automation/faults').set('x-api-key', await flaky.providerKey()).send({ unavailableRate: 0 }).expect(200);
+  });
+});
+
+describe('envelopes: the provider webhook alone', () => {
+  it('learns the outcome from the sandbox webhook when the signer never comes back (polling off)', async () => {
+    const t = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '600' });
+    try {
+      const drive = new SigningDriver(t, await createOrganisation(t, 'Hooked'));
+      const created = await drive.create(await envelopeBody(1));
+      const { sessionId } = await drive.startSigning(created.signers[0].link!);
+      await drive.complete(sessionId, { outcome: 'sign' });
+      await drive.waitForStatus(created.id, 'COMPLETED');
+      const audit = await drive.http.get(`/v1/envelopes/${created.id}/audit`).set(drive.auth()).expect(200);
+      const finished = audit.body.events.find((e: { type: string; data: { to?: string } }) => e.type === 'round.status' && e.data.to === 'FINISHED');
+      expect(finished.data.trigger).toBe('webhook');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -140,6 +140,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const values = parsed.data;
+  // The sandbox CA would be a trust anchor and any account could sign as any IIN: never in production.
+  if (values.SANDBOX_ENABLED && values.NODE_ENV === 'production') {
+    throw new ConfigError(['SANDBOX_ENABLED: the local provider sandbox is for development and demos, refused with NODE_ENV=production (got "true")']);
+  }
   if (values.WEBHOOKS_ALLOW_PRIVATE && values.NODE_ENV === 'production') {
     throw new ConfigError(['WEBHOOKS_ALLOW_PRIVATE: a development setting, refused with NODE_ENV=production (got "true")']);
   }
@@ -151,7 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     embeddedDatabase,
     runMigrations: values.MIGRATIONS_RUN ?? embeddedDatabase,
-    sandboxEnabled: values.SANDBOX_ENABLED ?? embeddedDatabase,
+    sandboxEnabled: values.SANDBOX_ENABLED ?? (embeddedDatabase && values.NODE_ENV !== 'production'),
     get cloudEdsBaseUrl(): string {
       const fallback = this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox` : CLOUD_EDS_HOSTS.dev.baseUrl;
       return (this.CLOUD_EDS_BASE_URL ?? fallback).replace(/\/+$/, '');

@@ -25,6 +25,10 @@ describe('Cloud EDS and sandbox configuration', () => {
     expect([prod.sandboxEnabled, prod.cloudEdsBaseUrl, prod.cloudEdsSignUrl]).toEqual([true, 'https://api.b-key.kz', 'https://remote.b-key.kz/sign']);
   });
 
+  it('refuses the sandbox in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SANDBOX_ENABLED: 'true', DATABASE_URL: 'postgres://x/y', SECRETS_KEY: KEY })).toThrow(/SANDBOX_ENABLED/);
+  });
+
   it('refuses a verification URL template without {checkId}', () => {
     expect(() => loadConfig({ SANDBOX_VERIFY_URL: 'https://x.kz/verify' })).toThrow(/SANDBOX_VERIFY_URL/);
   });

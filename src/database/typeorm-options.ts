@@ -13,6 +13,11 @@ export function typeormOptions(url: string, runMigrations: boolean, applicationN
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: 20, application_name: applicationName },
+    extra: {
+      max: 20,
+      application_name: applicationName,
+      // A lock wait ends in an error after 15 s instead of hanging a request or a job.
+      options: '-c lock_timeout=15000',
+    },
   };
 }

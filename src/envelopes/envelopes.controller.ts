@@ -56,7 +56,7 @@ export class EnvelopesController {
         throw new AppError('VALIDATION_FAILED', 'envelope: not valid JSON');
       }
       const fields = await validateBody(EnvelopeFieldsDto, parsed);
-      const documents: IncomingDocument[] = (files ?? []).map((file) => ({ name: file.originalname, bytes: file.buffer }));
+      const documents: IncomingDocument[] = (files ?? []).map((file, index) => ({ name: documentName(file.originalname, index), bytes: file.buffer }));
       envelope = await this.envelopes.create(organisation.id, fields, documents, actor);
     } else {
       const dto = await validateBody(CreateEnvelopeDto, body);
@@ -124,4 +124,17 @@ export class EnvelopesController {
     // Every envelope has events from its creation on; the trail is scoped by organisation like the envelope.
     return this.audit.list(organisation.id, id);
   }
+}
+
+/**
+ * A multipart file name as the document's display name: multipart parsers read names as latin1, so UTF-8
+ * names (Cyrillic, Kazakh) are decoded again; 1 to 200 characters like JSON document names.
+ */
+function documentName(raw: string, index: number): string {
+  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
+  const name = (utf8.includes('\uFFFD') ? raw : utf8).trim();
+  if (name.length < 1 || name.length > 200) {
+    throw new AppError('VALIDATION_FAILED', `files[${index}]: the file name must be 1 to 200 characters`);
+  }
+  return name;
 }

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { startMachine } from '../common/domain/machine-step.js';
 import { AppError } from '../common/errors/app-error.js';
+import { decodeCursor, encodeCursor } from '../common/http/params.js';
 import type { Actor } from '../common/http/actor.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -207,12 +208,12 @@ export class EnvelopesService {
     if (query.status) qb.andWhere('e.status = :status', { status: query.status });
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
-      qb.andWhere('(e.created_at, e.id) < (:createdAt, :id)', cursor);
+      qb.andWhere('(e.created_at, e.id) < (:createdAt, :id)', { createdAt: cursor.createdAt, id: cursor.id });
     }
     const rows = await qb.getMany();
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
   /** The latest CMS of a document: the last routing group's (merged) signature. */
@@ -264,16 +265,3 @@ export class EnvelopesService {
   }
 }
 
-function encodeCursor(envelope: Envelope): string {
-  return Buffer.from(JSON.stringify({ c: envelope.createdAt.toISOString(), i: envelope.id })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const { c, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { c: unknown; i: unknown };
-    if (typeof c === 'string' && typeof i === 'string' && !Number.isNaN(Date.parse(c)) && /^[0-9a-f-]{36}$/.test(i)) return { createdAt: c, id: i };
-  } catch {
-    // fall through
-  }
-  throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
-}

@@ -46,12 +46,15 @@ export class ProviderWebhooksService {
       throw new AppError('VALIDATION_FAILED', 'Webhook body is not JSON');
     }
     if (typeof sessionId !== 'string' || sessionId.length > 200) throw new AppError('VALIDATION_FAILED', 'session_id: required');
-    const webhookId = webhook.webhookId?.slice(0, 200) || createHash('sha256').update(`${webhook.timestamp}.`).update(webhook.rawBody).digest('hex');
+    // Processed once per body: X-Webhook-Id is not covered by the signature, so a replayed body under a
+    // fresh id must still count as a duplicate. The id is kept for the audit trail.
+    const receiptKey = createHash('sha256').update(webhook.rawBody).digest('hex');
+    const webhookId = webhook.webhookId?.slice(0, 200) ?? null;
 
     const result = await this.db.transaction(async (manager) => {
       const fresh = await manager.query(
         `INSERT INTO provider_webhook_receipt (organisation_id, webhook_id, session_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING webhook_id`,
-        [webhook.organisationId, webhookId, sessionId],
+        [webhook.organisationId, receiptKey, sessionId],
       );
       if (!fresh.length) return 'duplicate' as const;
       const round = await manager.getRepository(SigningRound).findOneBy({ sessionId: sessionId as string, organisationId: webhook.organisationId });

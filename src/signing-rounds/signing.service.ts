@@ -108,30 +108,42 @@ export class SigningService {
 
   /**
    * The signer wants to sign: reuse their live provider session or create one (uploading the original for
-   * the first group, else the previous group's CMS), and answer the provider sign page URL. The signer row
-   * lock makes concurrent opens (on any instance) wait for the first, which then finds the live session.
+   * the first group, else the previous group's CMS), and answer the provider sign page URL. Locks the
+   * envelope, then the signer (the one lock order everywhere), so concurrent opens on any instance wait for
+   * the first, which then finds the live session.
    */
   async startSigning(token: string, actor: Actor): Promise<string> {
-    const signerId = (await this.signerByToken(token)).id;
+    const found = await this.signerByToken(token);
     const redirectUrl = `${this.config.publicBaseUrl}/s/${token}/return`;
-    // A session past its 30 minutes: ask the provider how it ended before replacing it.
-    const stale = await this.db.getRepository(SigningRound).findOne({ where: { signerId, status: In(['STARTED', 'PROCESS']), expiresAt: LessThan(new Date()) } });
+    // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
+    const stale = await this.db.getRepository(SigningRound).findOne({ where: { signerId: found.id, status: In(['STARTED', 'PROCESS']), expiresAt: LessThan(new Date()) } });
     if (stale) await this.checkRound({ roundId: stale.id, trigger: 'deadline' });
-    const { sessionId, language, organisationId } = await this.db.transaction(async (manager) => {
-      const signer = await manager.getRepository(Signer).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :signerId', { signerId }).getOneOrFail();
-      const envelope = await manager.getRepository(Envelope).findOneByOrFail({ id: signer.envelopeId });
-      if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
-      if (signer.status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', signer.status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${signer.status.toLowerCase()}`);
-      const live = await manager.getRepository(SigningRound).findOne({ where: { signerId, status: In(['STARTED', 'PROCESS']) } });
-      const result = { language: envelope.language, organisationId: envelope.organisationId };
-      if (live && live.expiresAt.getTime() > Date.now()) return { ...result, sessionId: live.sessionId };
-      if (live) await this.expireLocally(manager, envelope, live);
-      const round = await this.createRound(manager, envelope, signer, actor);
-      return { ...result, sessionId: round.sessionId };
-    });
+    let sessionId: string;
+    let language: Envelope['language'];
+    try {
+      ({ sessionId, language } = await this.db.transaction(async (manager) => {
+        const envelope = await this.transitions.lock(manager, found.organisationId, found.envelopeId);
+        const signer = await manager.getRepository(Signer).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: found.id }).getOneOrFail();
+        if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
+        if (signer.status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', signer.status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${signer.status.toLowerCase()}`);
+        const live = await manager.getRepository(SigningRound).findOne({ where: { signerId: signer.id, status: In(['STARTED', 'PROCESS']) } });
+        if (live && live.expiresAt.getTime() > Date.now()) return { sessionId: live.sessionId, language: envelope.language };
+        if (live) {
+          // Past its 30 minutes but the provider has not ended it (or could not be asked): a second live
+          // session for this signer is never made.
+          throw new AppError('SESSION_STILL_OPEN', 'Your previous signing session is still being closed by the provider; please try again in a minute');
+        }
+        const round = await this.createRound(manager, envelope, signer, actor);
+        return { sessionId: round.sessionId, language: envelope.language };
+      }));
+    } catch (error) {
+      // Recorded after the rollback, in a transaction of its own: the audit trail keeps the failed call.
+      if (error instanceof ProviderCallError) await this.recordProviderFailure(error.envelope, error.operation, error.providerError);
+      throw error;
+    }
     this.jobs.wake(ROUND_CHECK_QUEUE);
     this.webhooks.wakeDeliveries();
-    const client = await this.providers.clientFor(organisationId);
+    const client = await this.providers.clientFor(found.organisationId);
     return client.signUrl({ sessionId, redirectUrl, language });
   }
 
@@ -222,7 +234,13 @@ export class SigningService {
     const round = await this.db.getRepository(SigningRound).findOne({ where: { signerId: signer.id }, order: { createdAt: 'DESC' } });
     if (!round) return;
     await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
-    await this.checkRound({ roundId: round.id, trigger: 'return' });
+    try {
+      await this.checkRound({ roundId: round.id, trigger: 'return' });
+    } catch (error) {
+      // The page says "being confirmed"; the background check carries on.
+      this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');
+      await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry' }, { startAfter: new Date(Date.now() + 5000) });
+    }
   }
 
   // ---- learning a round's outcome ------------------------------------------------------------------------
@@ -247,6 +265,10 @@ export class SigningService {
         await this.recordProviderFailure(envelope, 'session.status', error, { roundId: round.id, failures, retryInSeconds: delay / 1000 });
         await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry', failures }, { startAfter: new Date(Date.now() + delay) });
         return;
+      }
+      if (error instanceof CloudEdsError) {
+        await this.recordProviderFailure(envelope, 'session.status', error, { roundId: round.id });
+        throw new AppError('PROVIDER_REJECTED', `The signing provider refused the status request (${error.providerMessage ?? error.kind})`);
       }
       throw error;
     }
@@ -390,27 +412,13 @@ export class SigningService {
     }
   }
 
-  /** A live round past its 30 minutes that the provider did not end for us: treated as expired. */
-  private async expireLocally(manager: EntityManager, envelope: Envelope, round: SigningRound): Promise<void> {
-    const step = stepMachine<RoundContext>(signingRoundMachine, round.machineState, { type: 'DEADLINE_PASSED' });
-    await manager.getRepository(SigningRound).update(
-      { id: round.id },
-      { status: roundStatusOf(step.state.value), machineState: step.state as never, failureReason: 'EXPIRED', finishedAt: new Date() },
-    );
-    for (const effect of step.effects as RoundEffect[]) await this.carryOut(manager, envelope, round, effect);
-  }
-
   private async callProvider<T>(envelope: Envelope, operation: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof CloudEdsError) {
-        this.logger.warn({ envelopeId: envelope.id, operation, kind: error.kind, status: error.status }, 'provider call failed');
-        await this.recordProviderFailure(envelope, operation, error);
-        if (error.retryable) throw new AppError('PROVIDER_UNAVAILABLE', 'The signing provider is not available right now; please try again in a minute');
-        throw new AppError('PROVIDER_REJECTED', `The signing provider refused the request (${error.providerMessage ?? error.kind})`);
-      }
-      throw error;
+      if (!(error instanceof CloudEdsError)) throw error;
+      this.logger.warn({ envelopeId: envelope.id, operation, kind: error.kind, status: error.status }, 'provider call failed');
+      throw new ProviderCallError(envelope, operation, error);
     }
   }
 
@@ -431,5 +439,21 @@ export class SigningService {
     const signer = isWellFormedLinkToken(token) ? await this.db.getRepository(Signer).findOneBy({ linkTokenHash: hashLinkToken(token) }) : null;
     if (!signer) throw new AppError('SIGNER_LINK_NOT_FOUND', 'This signing link is not valid');
     return signer;
+  }
+}
+
+/** A provider call that failed inside a transaction; carries what the audit trail records after the rollback. */
+class ProviderCallError extends AppError {
+  constructor(
+    readonly envelope: Envelope,
+    readonly operation: string,
+    readonly providerError: CloudEdsError,
+  ) {
+    super(
+      providerError.retryable ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_REJECTED',
+      providerError.retryable
+        ? 'The signing provider is not available right now; please try again in a minute'
+        : `The signing provider refused the request (${providerError.providerMessage ?? providerError.kind})`,
+    );
   }
 }

@@ -57,7 +57,7 @@ export class VerificationService {
     const original = await this.originalBySha256(sha256);
     if (original) {
       const report = await this.verifyLatest(original.id);
-      const envelope = await this.envelopeSummary(original.envelopeId);
+      const envelope = await this.envelopeSummary(original.envelopeId, original.id);
       return {
         match: 'original',
         intact: true,
@@ -139,8 +139,8 @@ export class VerificationService {
 
   private async cmsAnswer(bytes: Uint8Array, file: PublicVerification['file']): Promise<PublicVerification> {
     const report = maskReport(await verifyCms(bytes, { trustAnchors: await this.trust.anchors() }));
-    const envelopeId = await this.envelopeOfCms(file.sha256, report.content.sha256);
-    const envelope = envelopeId ? await this.envelopeSummary(envelopeId) : null;
+    const document = await this.documentOfCms(file.sha256, report.content.sha256);
+    const envelope = document ? await this.envelopeSummary(document.envelopeId, document.id) : null;
     const verdict = { TOTAL_PASSED: 'Every signature verifies.', TOTAL_FAILED: 'The signature does NOT verify.', INDETERMINATE: 'The signature could not be fully verified.' }[report.indication];
     return {
       match: 'cms',
@@ -159,7 +159,7 @@ export class VerificationService {
       where: copy.documentId ? { roundId: copy.roundId, documentId: copy.documentId } : { roundId: copy.roundId },
     });
     const report = roundDocument ? maskReport(await verifyCms(roundDocument.cms, { trustAnchors: await this.trust.anchors() })) : null;
-    const envelope = await this.envelopeSummary(copy.envelopeId);
+    const envelope = await this.envelopeSummary(copy.envelopeId, copy.documentId);
     const round = await this.db.getRepository(SigningRound).findOneBy({ id: copy.roundId });
     const rejected = round?.rejectionReason ? ` Kezek REJECTED the signature of that session (${round.rejectionReason}): it is not part of the envelope.` : '';
     return {
@@ -180,7 +180,7 @@ export class VerificationService {
   private async originalBySha256(sha256: string): Promise<EnvelopeDocument | null> {
     const [row] = (await this.db.query(
       `SELECT d.id FROM envelope_document d JOIN envelope e ON e.id = d.envelope_id
-        WHERE d.sha256 = $1
+        WHERE d.sha256 = $1 AND e.status <> 'DRAFT'
         ORDER BY EXISTS (SELECT 1 FROM document_signature s WHERE s.document_id = d.id) DESC, e.created_at DESC
         LIMIT 1`,
       [sha256],
@@ -188,12 +188,13 @@ export class VerificationService {
     return row ? this.db.getRepository(EnvelopeDocument).findOneBy({ id: row.id }) : null;
   }
 
-  private async envelopeOfCms(cmsSha256: string, contentSha256: string | null): Promise<string | null> {
+  /** The envelope document a CMS belongs to: one Kezek stored, else the original its content leads back to. */
+  private async documentOfCms(cmsSha256: string, contentSha256: string | null): Promise<EnvelopeDocument | null> {
     const signature = await this.db.getRepository(DocumentSignature).findOneBy({ cmsSha256 });
     const roundDocument = signature ? null : await this.db.getRepository(RoundDocument).findOneBy({ cmsSha256 });
     const documentId = signature?.documentId ?? roundDocument?.documentId;
-    if (documentId) return (await this.db.getRepository(EnvelopeDocument).findOneBy({ id: documentId }))?.envelopeId ?? null;
-    return contentSha256 ? ((await this.originalBySha256(contentSha256))?.envelopeId ?? null) : null;
+    if (documentId) return this.db.getRepository(EnvelopeDocument).findOneBy({ id: documentId });
+    return contentSha256 ? this.originalBySha256(contentSha256) : null;
   }
 
   private async verifyLatest(documentId: string): Promise<VerificationReport | null> {
@@ -201,9 +202,13 @@ export class VerificationService {
     return latest ? maskReport(await verifyCms(latest.cms, { trustAnchors: await this.trust.anchors() })) : null;
   }
 
-  private async envelopeSummary(envelopeId: string): Promise<NonNullable<PublicVerification['envelope']>> {
+  /**
+   * The envelope's status and the one document the holder proved they have: nothing about the envelope's
+   * other documents (the holder of one contract learns nothing of the others).
+   */
+  private async envelopeSummary(envelopeId: string, documentId: string | null | undefined): Promise<NonNullable<PublicVerification['envelope']>> {
     const envelope = await this.db.getRepository(Envelope).findOneByOrFail({ id: envelopeId });
-    const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId }, order: { position: 'ASC' } });
-    return { status: envelope.status, documents: documents.map((d) => ({ name: d.name, sha256: d.sha256 })) };
+    const document = documentId ? await this.db.getRepository(EnvelopeDocument).findOneBy({ id: documentId, envelopeId }) : null;
+    return { status: envelope.status, documents: document ? [{ name: document.name, sha256: document.sha256 }] : [] };
   }
 }

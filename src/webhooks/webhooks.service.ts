@@ -9,6 +9,7 @@ import { endpointWantsEvent, isWebhookEventType, type WebhookEventType } from '.
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery, type WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { decodeCursor, encodeCursor } from '../common/http/params.js';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-deliver';
 
@@ -78,20 +79,6 @@ function viewOfDelivery(row: WebhookDelivery): WebhookDeliveryView {
   };
 }
 
-function encodeCursor(row: WebhookDelivery): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return { createdAt: date, id };
-  } catch {
-    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
-  }
-}
 
 /**
  * Outbound webhooks as other features see them: `emit` inside the transaction that made the change (outbox:
@@ -183,7 +170,7 @@ export class WebhooksService {
     }
     const rows = await builder.getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(viewOfDelivery), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+    return { items: page.map(viewOfDelivery), nextCursor: rows.length > limit ? encodeDeliveryCursor(page[page.length - 1]) : null };
   }
 
   async getDelivery(organisationId: string, id: string): Promise<WebhookDeliveryDetail> {
@@ -196,4 +183,8 @@ export class WebhooksService {
       attempts: attempts.map(({ attempt, startedAt, durationMs, statusCode, error, responseExcerpt }) => ({ attempt, startedAt, durationMs, statusCode, error, responseExcerpt })),
     };
   }
+}
+
+function encodeDeliveryCursor(row: WebhookDelivery): string {
+  return encodeCursor(row.createdAt, row.id);
 }

@@ -46,6 +46,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
             : messageOf(exception.getResponse()) ?? exception.message;
       return { status, body: { error: { code, message }, requestId } };
     }
+    // Lock waits past lock_timeout, deadlocks, serialisation failures: the same request may succeed again.
+    const sqlState = (exception as { driverError?: { code?: string } })?.driverError?.code;
+    if (sqlState === '55P03' || sqlState === '40P01' || sqlState === '40001') {
+      return { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'The resource is busy; retry in a moment' }, requestId } };
+    }
     // Errors thrown by body parsers and multer carry an HTTP status of their own.
     const status = statusOf(exception);
     if (status && status >= 400 && status < 500) {

@@ -8,8 +8,16 @@ describe('maskPii', () => {
     ['key kzk_ab12cd34_secretpart', 'key kzk_***'],
     ['Authorization: Bearer abc.def', 'Authorization: Bearer ***'],
     ['order 123456 stays', 'order 123456 stays'],
+    ['GET /s/sNyGF8uHUyigwCJ_z7G1yAZE_aWy5D895gTrA92KnGA/return', 'GET /s/***/return'],
   ])('%s', (input, expected) => {
     expect(maskPii(input)).toBe(expected);
+  });
+
+  it('logs errors as masked text', () => {
+    const error = Object.assign(new Error('duplicate key (iin)=(900101300126)'), { code: '23505', parameters: ['900101300126'] });
+    const masked = maskPiiDeep(error) as Record<string, unknown>;
+    expect(masked).toMatchObject({ type: 'Error', message: 'duplicate key (iin)=(********0126)', code: '23505' });
+    expect(JSON.stringify(masked)).not.toContain('900101300126');
   });
 
   it('masks nested values and secret-named fields', () => {
