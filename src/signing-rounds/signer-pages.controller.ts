@@ -4,10 +4,10 @@ import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error.js';
 import { requestActor } from '../common/http/actor.js';
 import { Public } from '../organisations/auth.js';
-import { errorPage, type Language, linkPage, returnPage } from './signer-pages.view.js';
+import { languageOf, type Language } from '../web/language.js';
+import { errorPage, linkPage, returnPage } from './signer-pages.view.js';
 import { SigningService } from './signing.service.js';
 
-const LANGUAGES: Language[] = ['kz', 'en', 'ru'];
 
 /** The signer's pages behind a durable link `/s/{token}`: see, sign, decline, and come back from the provider. */
 @Public()
@@ -66,7 +66,7 @@ export class SignerPagesController {
   }
 
   private language(requested: string | undefined, fallback: Language): Language {
-    return LANGUAGES.includes(requested as Language) ? (requested as Language) : fallback;
+    return languageOf(requested, fallback);
   }
 
   /** Public pages answer errors as pages, not JSON. */

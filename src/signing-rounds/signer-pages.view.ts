@@ -1,7 +1,8 @@
 import { escapeHtml, page } from '../web/html.js';
+import { htmlLang, type Language, languageLinks } from '../web/language.js';
+
 import type { LinkView } from './signing.service.js';
 
-export type Language = 'kz' | 'en' | 'ru';
 
 const TEXT = {
   en: {
@@ -106,10 +107,6 @@ export function reasonText(code: string | null | undefined, language: Language):
   return REASONS[code]?.[language] ?? code;
 }
 
-function languageLinks(path: string): string {
-  return `<nav class="lang">${(['kz', 'ru', 'en'] as const).map((l) => `<a href="${escapeHtml(path)}?lang=${l}">${l.toUpperCase()}</a>`).join('')}</nav>`;
-}
-
 /** The page behind a signer's durable link. */
 export function linkPage(view: LinkView, token: string, language: Language, notice?: string): string {
   const t = TEXT[language];
@@ -144,7 +141,7 @@ export function linkPage(view: LinkView, token: string, language: Language, noti
       <table>${documents.map((d) => `<tr><td>${escapeHtml(d.name)}</td><td class="muted">${Math.ceil(d.size / 1024)} KB</td><td><code>SHA-256 ${escapeHtml(d.sha256)}</code></td></tr>`).join('')}</table>
     </div>
     ${state}`;
-  return page({ lang: language === 'kz' ? 'kk' : language, title: `${t.title}: ${envelope.title}`, body });
+  return page({ lang: htmlLang(language), title: `${t.title}: ${envelope.title}`, body });
 }
 
 function declineForm(base: string, t: (typeof TEXT)[Language]): string {
@@ -177,9 +174,9 @@ export function returnPage(view: LinkView, token: string, language: Language, re
     <h1>${escapeHtml(view.envelope.title)}</h1>
     ${card}
     <p><a href="${base}">${escapeHtml(t.back)}</a>${redirectUrl && view.signer.status === 'SIGNED' ? ` · <a class="button" href="${escapeHtml(redirectUrl)}">${escapeHtml(t.proceed)}</a>` : ''}</p>`;
-  return page({ lang: language === 'kz' ? 'kk' : language, title: t.title, body });
+  return page({ lang: htmlLang(language), title: t.title, body });
 }
 
 export function errorPage(message: string, language: Language): string {
-  return page({ lang: language === 'kz' ? 'kk' : language, title: TEXT[language].title, body: `<div class="card bad" role="alert">${escapeHtml(message)}</div>` });
+  return page({ lang: htmlLang(language), title: TEXT[language].title, body: `<div class="card bad" role="alert">${escapeHtml(message)}</div>` });
 }

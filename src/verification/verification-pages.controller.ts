@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error.js';
 import { Public } from '../organisations/auth.js';
 import { RateLimitService } from './rate-limit.service.js';
-import { languageOf, messagePage, sessionPage, verifyPage, type Language } from './verification-pages.view.js';
+import { type Language, languageOf } from '../web/language.js';
+import { messagePage, sessionPage, verifyPage } from './verification-pages.view.js';
 import { VerificationService } from './verification.service.js';
 import { VERIFY_PAGE_SCRIPT } from './verify-page.script.js';
 

@@ -1,8 +1,7 @@
 import { escapeHtml, page } from '../web/html.js';
+import { htmlLang, type Language, languageLinks } from '../web/language.js';
 import type { PublicSession, PublicSigner } from './domain/public-report.js';
 
-export type Language = 'kz' | 'ru' | 'en';
-export const LANGUAGES: Language[] = ['kz', 'ru', 'en'];
 
 const STATUS: Record<string, Record<Language, string>> = {
   DRAFT: { en: 'Draft', ru: 'Черновик', kz: 'Жоба' },
@@ -149,17 +148,6 @@ const TEXT = {
   },
 } as const;
 
-export function languageOf(requested: unknown): Language {
-  return LANGUAGES.includes(requested as Language) ? (requested as Language) : 'ru';
-}
-
-function htmlLang(language: Language): string {
-  return language === 'kz' ? 'kk' : language;
-}
-
-function languageLinks(path: string): string {
-  return `<nav class="lang">${LANGUAGES.map((l) => `<a href="${escapeHtml(path)}?lang=${l}">${l.toUpperCase()}</a>`).join('')}</nav>`;
-}
 
 /** JSON for a `<script type="application/json">`: `<` escaped so no `</script>` can close it early. */
 function scriptJson(value: unknown): string {
