@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import request from 'supertest';
 import { runCli } from '../src/cli/program.js';
 import { formatUtc } from '../src/evidence/domain/certificate-of-completion.js';
 import type { EvidenceManifest } from '../src/evidence/domain/evidence-pack.js';
@@ -180,14 +181,14 @@ describe('evidence pack and kezek verify-evidence', () => {
     it('renders every page, shows every signer with the signing time of their CMS, and its QR code opens the verification page', async () => {
       const certificate = files['certificate-of-completion.pdf'];
       const pageCount = (await PDFDocument.load(certificate)).getPageCount();
-      const pngs = pdfToPngs(certificate, 110);
+      const pngs = await pdfToPngs(certificate, 110);
       expect(pngs).toHaveLength(pageCount);
       for (const png of pngs) {
         expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
         expect(inkRatio(png)).toBeGreaterThan(0.005);
       }
 
-      const text = pdfToText(certificate);
+      const text = await pdfToText(certificate);
       const report = JSON.parse(new TextDecoder().decode(files['reports/1-contract.pdf.report.json'])) as VerificationReport;
       expect(report.signatures).toHaveLength(3);
       for (const [i, signer] of envelope.signers.entries()) {
@@ -208,9 +209,10 @@ describe('evidence pack and kezek verify-evidence', () => {
       const lastCheckId = manifest.rounds.at(-1)!.checkId;
       const qr = readQrCode(pngs.at(-1)!);
       expect(qr).toBe(`${t.config.publicBaseUrl}/verify/${lastCheckId}`);
-      const opened = await fetch(qr!);
+      // A fresh connection: the synchronous pdftoppm above blocked this process past the keep-alive timeout.
+      const opened = await request(t.app.getHttpServer()).get(new URL(qr!).pathname);
       expect(opened.status).toBe(200);
-      expect(await opened.text()).toContain(`data-check-id="${lastCheckId}"`);
+      expect(opened.text).toContain(`data-check-id="${lastCheckId}"`);
     });
   });
 });

@@ -90,7 +90,7 @@ describeWithTools([CHROMIUM, PDFTOPPM], 'verification pages in Chromium', () => 
   });
 
   it('opens the session page from the QR code of an archive copy, and compares a dropped copy with it', async () => {
-    const [lastPage] = pdfToPngs(copies[2], 150).slice(-1);
+    const [lastPage] = (await pdfToPngs(copies[2], 150)).slice(-1);
     const url = readQrCode(lastPage);
     const checkId = envelope.signers[2].rounds[0].checkId;
     expect(url).toBe(`${t.config.publicBaseUrl}/verify/${checkId}`);

@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,12 +49,15 @@ export function describeWithTools(tools: SystemTool[], name: string, body: () =>
   describe.skip(name, body);
 }
 
-/** Renders each page of a PDF to PNG with pdftoppm; returns the PNGs in page order. */
-export function pdfToPngs(pdf: Uint8Array, resolution = 72): Buffer[] {
+/**
+ * Renders each page of a PDF to PNG with pdftoppm; returns the PNGs in page order. Asynchronous: the app under
+ * test runs in this process and must keep serving (and keep its sockets' timers honest) meanwhile.
+ */
+export async function pdfToPngs(pdf: Uint8Array, resolution = 72): Promise<Buffer[]> {
   const dir = mkdtempSync(join(tmpdir(), 'kezek-pdftoppm-'));
   try {
     writeFileSync(join(dir, 'in.pdf'), pdf);
-    execFileSync(PDFTOPPM.path, ['-png', '-r', String(resolution), join(dir, 'in.pdf'), join(dir, 'page')]);
+    await execFileAsync(PDFTOPPM.path, ['-png', '-r', String(resolution), join(dir, 'in.pdf'), join(dir, 'page')]);
     return readdirSync(dir)
       .filter((f) => f.startsWith('page') && f.endsWith('.png'))
       .sort((a, b) => Number(/(\d+)\.png$/.exec(a)![1]) - Number(/(\d+)\.png$/.exec(b)![1]))
@@ -62,11 +68,11 @@ export function pdfToPngs(pdf: Uint8Array, resolution = 72): Buffer[] {
 }
 
 /** The text of a PDF as poppler extracts it (what a reader copies out of it). */
-export function pdfToText(pdf: Uint8Array): string {
+export async function pdfToText(pdf: Uint8Array): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'kezek-pdftotext-'));
   try {
     writeFileSync(join(dir, 'in.pdf'), pdf);
-    return execFileSync(PDFTOTEXT.path, ['-enc', 'UTF-8', '-layout', join(dir, 'in.pdf'), '-'], { encoding: 'utf8' });
+    return (await execFileAsync(PDFTOTEXT.path, ['-enc', 'UTF-8', '-layout', join(dir, 'in.pdf'), '-'], { encoding: 'utf8' })).stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
