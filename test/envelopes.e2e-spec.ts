@@ -221,6 +221,10 @@ describe('envelopes: multi-signer orchestration', () => {
     expect(resent.headers['idempotent-replayed']).toBe('true');
     expect(resent.body.sentAt).toBe(sent.body.sentAt);
     await drive.http.post(`/v1/envelopes/${first.body.id}/send`).set(drive.auth()).set('Idempotency-Key', 'send-2').expect(409);
+    // The stored answer carries signer links (capabilities): sealed at rest.
+    const [stored] = await t.db.query(`SELECT response_body::text AS body FROM idempotency_key WHERE key = 'send-1'`);
+    expect(stored.body).not.toContain('/s/');
+    expect(sent.body.signers[0].link).toContain('/s/');
 
     // A request still running under the key (another instance, say) makes a retry wait: 409.
     const running = fingerprint({ method: 'POST', path: '/v1/api-keys', body: { label: 'x' } });

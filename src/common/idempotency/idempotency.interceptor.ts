@@ -1,9 +1,12 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, type Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 
@@ -23,7 +26,14 @@ interface StoredError {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly box: SecretBox;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.secretsKey);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request & { organisation?: { id: string }; files?: unknown; idempotencyHandled?: boolean }>();
@@ -94,13 +104,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
     }
-    return { status: row.response_status, body: row.response_body };
+    return { status: row.response_status, body: JSON.parse(this.box.open((row.response_body as { sealed: string }).sealed)) };
   }
 
   private async finish(organisationId: string, key: string, status: number, body: unknown): Promise<void> {
     await this.db.query(
       `UPDATE idempotency_key SET state = 'done', response_status = $3, response_body = $4 WHERE organisation_id = $1 AND key = $2`,
-      [organisationId, key, status, JSON.stringify(body ?? null)],
+      // Sealed: answers carry signer links, which are capabilities.
+      [organisationId, key, status, JSON.stringify({ sealed: this.box.seal(JSON.stringify(body ?? null)) })],
     );
   }
 }
