@@ -1,6 +1,7 @@
 import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { verifyCms } from '../src/cms/index.js';
-import { ENVELOPE_EXPIRE_QUEUE, ROUND_CHECK_QUEUE } from '../src/envelopes/envelope-jobs.js';
+import { ENVELOPE_EXPIRE_QUEUE } from '../src/envelopes/envelope-jobs.js';
+import { ROUND_CHECK_QUEUE } from '../src/signing-rounds/round-check-job.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { signWebhook } from '../src/cloud-eds/webhook-signature.js';

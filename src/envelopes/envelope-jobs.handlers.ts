@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JobsService } from '../jobs/jobs.service.js';
 import { SigningService } from '../signing-rounds/signing.service.js';
-import { ENVELOPE_EXPIRE_QUEUE, type EnvelopeExpireJob, ROUND_CHECK_QUEUE, type RoundCheckJob } from './envelope-jobs.js';
+import { ROUND_CHECK_QUEUE, type RoundCheckJob } from '../signing-rounds/round-check-job.js';
+import { ENVELOPE_EXPIRE_QUEUE, type EnvelopeExpireJob } from './envelope-jobs.js';
 import { EnvelopesService } from './envelopes.service.js';
 
 /** Registers the envelope's background work: expiry at its deadline, and round checks. */

@@ -71,7 +71,7 @@ export class EnvelopeTransitionsService {
       actor: { kind: actor.kind, id: actor.id },
       ip: actor.ip,
       userAgent: actor.userAgent,
-      data: { event: summariseEvent(event), from, to: envelope.status },
+      data: { event, from, to: envelope.status },
     });
     for (const effect of step.effects) await this.carryOut(manager, envelope, effect as EnvelopeEffect & Effect, actor);
     return true;
@@ -184,8 +184,4 @@ export class EnvelopeTransitionsService {
 /** What outbound webhooks say about the envelope an event belongs to. */
 export function envelopeSummary(envelope: Envelope) {
   return { id: envelope.id, title: envelope.title, status: envelope.status, metadata: envelope.metadata };
-}
-
-function summariseEvent(event: EnvelopeEvent): Record<string, unknown> {
-  return { ...event };
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
-import { type RoundCheckJob, ROUND_CHECK_QUEUE } from '../envelopes/envelope-jobs.js';
+import { type RoundCheckJob, ROUND_CHECK_QUEUE } from './round-check-job.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { checkWebhookSignature } from '../cloud-eds/webhook-signature.js';

@@ -17,7 +17,7 @@ import { DocumentSignature } from '../envelopes/entities/document-signature.enti
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
-import { type RoundCheckJob, ROUND_CHECK_QUEUE } from '../envelopes/envelope-jobs.js';
+import { type RoundCheckJob, ROUND_CHECK_QUEUE } from './round-check-job.js';
 import { envelopeSummary, EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
