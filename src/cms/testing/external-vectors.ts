@@ -12,21 +12,16 @@ export function externalVectorPath(...parts: string[]): string {
   return join(EXTERNAL_VECTORS_DIR, ...parts);
 }
 
-export function hasExternalVectors(...files: string[][]): boolean {
-  return files.every((parts) => existsSync(externalVectorPath(...parts)));
-}
-
 export function readExternalVector(...parts: string[]): Buffer {
   return readFileSync(externalVectorPath(...parts));
 }
 
-/** `describe` when the vectors are there; otherwise a notice that these tests did not run, and a skip. */
-export function describeWithExternalVectors(files: string[][], name: string, body: () => void): void {
-  if (hasExternalVectors(...files)) {
-    describe(name, body);
-    return;
-  }
+/**
+ * The files among `files` that are not there; when some are missing, prints that the tests named `name`
+ * did not run (the caller then registers them with describe.skip).
+ */
+export function missingExternalVectors(name: string, files: string[][]): string[] {
   const missing = files.filter((parts) => !existsSync(externalVectorPath(...parts))).map((parts) => parts.join('/'));
-  process.stderr.write(`\n[kezek tests] NOT RUN: "${name}": ${missing.join(', ')} not found under ${EXTERNAL_VECTORS_DIR}\n`);
-  describe.skip(name, body);
+  if (missing.length) process.stderr.write(`\n[kezek tests] NOT RUN: "${name}": ${missing.join(', ')} not found under ${EXTERNAL_VECTORS_DIR}\n`);
+  return missing;
 }
