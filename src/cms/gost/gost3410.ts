@@ -1,4 +1,4 @@
-import { invert, mod } from '@noble/curves/abstract/modular.js';
+import { Field, invert, mod, type IField } from '@noble/curves/abstract/modular.js';
 import { weierstrass, type WeierstrassPoint, type WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 
 /**
@@ -88,12 +88,40 @@ export const GOST_CURVES = {
   },
 } as const satisfies Record<string, GostCurve>;
 
+/**
+ * The field of p with multiplication reduced by folding when p = 2^n - c for a small c (the TC26 and
+ * CryptoPro primes: 2^512 - 569, 2^256 - 617): x mod p = (x mod 2^n) + c * floor(x / 2^n), twice, then at
+ * most two subtractions. About 2.5 times faster than BigInt's division for 512-bit numbers, and field
+ * multiplication is nearly all of a verification's time. Other primes keep noble's field as it is.
+ */
+function fieldOf(p: bigint): IField<bigint> {
+  const base = Field(p);
+  const bits = BigInt(p.toString(2).length);
+  const c = (1n << bits) - p;
+  if (c <= 0n || c >= 1n << 32n) return base;
+  const low = (1n << bits) - 1n;
+  const square = p * p;
+  const reduce = (x: bigint): bigint => {
+    // Noble also multiplies unreduced values (its *N operations); anything outside [0, p²) goes the slow way.
+    if (x < 0n || x >= square) return mod(x, p);
+    x = (x & low) + (x >> bits) * c;
+    x = (x & low) + (x >> bits) * c;
+    while (x >= p) x -= p;
+    return x;
+  };
+  // Noble's fields are frozen class instances: the fast one inherits everything else from it.
+  return Object.create(base, {
+    mul: { value: (a: bigint, b: bigint) => reduce(a * b) },
+    sqr: { value: (a: bigint) => reduce(a * a) },
+  }) as IField<bigint>;
+}
+
 const points = new WeakMap<GostCurve, WeierstrassPointCons<bigint>>();
 
 function pointType(curve: GostCurve): WeierstrassPointCons<bigint> {
   let Point = points.get(curve);
   if (!Point) {
-    Point = weierstrass({ p: curve.p, n: curve.q, h: curve.cofactor, a: curve.a, b: curve.b, Gx: curve.x, Gy: curve.y });
+    Point = weierstrass({ p: curve.p, n: curve.q, h: curve.cofactor, a: curve.a, b: curve.b, Gx: curve.x, Gy: curve.y }, { Fp: fieldOf(curve.p) });
     points.set(curve, Point);
   }
   return Point;
