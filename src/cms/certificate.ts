@@ -353,9 +353,9 @@ export function configureKeyReuse(options: { maxEntries: number }): void {
 }
 
 /**
- * The certificate's public key for node:crypto (or, for Kazakhstan GOST, for ./gost), or null when it
- * cannot be used (other unknown algorithms). RSA, EC and Ed25519 keys are imported as JWK: OpenSSL 3 decodes SPKI DER through its slow
- * decoder framework (~130 µs a key here) while a JWK import takes ~4 µs.
+ * The certificate's public key for node:crypto (for Kazakhstan GOST: for ./gost), or null when it cannot be
+ * used (other unknown algorithms). RSA, EC and Ed25519 keys are imported as JWK: OpenSSL 3 decodes SPKI DER
+ * through its slow decoder framework (~130 µs a key here) while a JWK import takes ~4 µs.
  */
 export function publicKeyOf(cert: ParsedCertificate): CertificateKey | null {
   if (keyCache.has(cert)) return keyCache.get(cert) ?? null;
