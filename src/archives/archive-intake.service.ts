@@ -10,7 +10,7 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { ArchiveFile } from './archive-file.entity.js';
-import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './archive-jobs.js';
+import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from '../signing-rounds/round-archive-job.js';
 import { readCopyIdentity } from './domain/document-id.js';
 import { safeUnzip, UnsafeArchiveError, type UnzipLimits } from './domain/safe-unzip.js';
 import { RoundArchive } from './round-archive.entity.js';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error.js';
 import { requestActor } from '../common/http/actor.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import { languageOf, type Language } from '../web/language.js';
 import { errorPage, linkPage, returnPage } from './signer-pages.view.js';
 import { SigningService } from './signing.service.js';

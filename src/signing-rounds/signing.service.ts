@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
-import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from '../archives/archive-jobs.js';
 import { AuditService } from '../audit/audit.service.js';
 import { verifyCms, type VerificationReport } from '../cms/index.js';
 import { CloudEdsError } from '../cloud-eds/cloud-eds.errors.js';
@@ -18,7 +17,7 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { type RoundCheckJob, ROUND_CHECK_QUEUE } from './round-check-job.js';
-import { envelopeSummary, EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
+import { envelopeSummary, EnvelopeTransitionsService, type GroupSignatures } from '../envelopes/envelope-transitions.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
@@ -32,7 +31,9 @@ import {
   SIGNING_ROUND_MACHINE_VERSION,
   signingRoundMachine,
 } from './domain/signing-round.machine.js';
+import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './round-archive-job.js';
 import { RoundDocument } from './round-document.entity.js';
+import './signing-round.errors.js';
 import { SigningRound } from './signing-round.entity.js';
 import { TrustAnchorsService } from './trust-anchors.service.js';
 
@@ -388,7 +389,7 @@ export class SigningService {
     const roundInfo = { id: round.id, attempt: round.attempt, sessionId: round.sessionId, checkId: round.checkId };
     switch (effect.type) {
       case 'roundAccepted':
-        await this.transitions.apply(manager, envelope, { type: 'ROUND_ACCEPTED', signerId: effect.params.signerId }, actor);
+        await this.transitions.apply(manager, envelope, { type: 'ROUND_ACCEPTED', signerId: effect.params.signerId }, actor, { groupSignatures });
         return;
       case 'roundRejected':
         await this.webhooks.emit(manager, envelope.organisationId, 'round.rejected', {
@@ -441,6 +442,30 @@ export class SigningService {
     return signer;
   }
 }
+
+/**
+ * Each document's CMS from the accepted round of each signer of a completed group (one accepted round per
+ * signer: the signer stops being active once accepted), in the group's signer order.
+ */
+const groupSignatures: GroupSignatures = async (manager, routingOrder, signerIds) => {
+  const rounds = await manager.getRepository(SigningRound).find({
+    where: { signerId: In(signerIds), status: 'FINISHED' },
+    order: { createdAt: 'DESC' },
+  });
+  const accepted = signerIds.map((signerId) => rounds.find((r) => r.signerId === signerId && r.rejectionReason === null));
+  if (accepted.some((r) => !r)) throw new Error(`Group ${routingOrder} completed without an accepted round per signer`);
+  const results = await manager.getRepository(RoundDocument).find({
+    where: { roundId: In(accepted.map((r) => r!.id)) },
+    select: { id: true, roundId: true, documentId: true, cms: true },
+  });
+  const byDocument = new Map<string, Uint8Array[]>();
+  for (const round of accepted) {
+    for (const result of results.filter((r) => r.roundId === round!.id)) {
+      byDocument.set(result.documentId, [...(byDocument.get(result.documentId) ?? []), new Uint8Array(result.cms)]);
+    }
+  }
+  return byDocument;
+};
 
 /** A provider call that failed inside a transaction; carries what the audit trail records after the rollback. */
 class ProviderCallError extends AppError {

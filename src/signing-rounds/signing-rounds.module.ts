@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { EnvelopesModule } from '../envelopes/envelopes.module.js';
+import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { ProviderWebhooksController } from './provider-webhooks.controller.js';
+import { ProviderWebhooksService } from './provider-webhooks.service.js';
+import { RoundCheckJobHandler } from './round-check-job.handler.js';
+import { SignerPagesController } from './signer-pages.controller.js';
+import './signing-round.errors.js';
+import { SigningService } from './signing.service.js';
+import { TrustAnchorsService } from './trust-anchors.service.js';
+
+/**
+ * Signing rounds: one provider session per signer attempt. The signer link pages, starting a round,
+ * checking it (polling, deadline, provider webhooks, the return page) and carrying out its outcome on the
+ * envelope.
+ */
+@Module({
+  imports: [AuditModule, WebhooksModule, OrganisationsModule, EnvelopesModule],
+  controllers: [SignerPagesController, ProviderWebhooksController],
+  providers: [SigningService, ProviderWebhooksService, RoundCheckJobHandler, TrustAnchorsService],
+  exports: [TrustAnchorsService],
+})
+export class SigningRoundsModule {}
