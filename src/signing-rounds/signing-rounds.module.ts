@@ -3,12 +3,17 @@ import { AuditModule } from '../audit/audit.module.js';
 import { EnvelopesModule } from '../envelopes/envelopes.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { CheckRoundService } from './check-round.service.js';
+import { ObserveRoundService } from './observe-round.service.js';
+import { ProviderFailures } from './provider-failures.service.js';
 import { ProviderWebhooksController } from './provider-webhooks.controller.js';
 import { ProviderWebhooksService } from './provider-webhooks.service.js';
 import { RoundCheckJobHandler } from './round-check-job.handler.js';
+import { RoundOutcomeService } from './round-outcome.service.js';
+import { SignerLinksService } from './signer-links.service.js';
+import { StartRoundService } from './start-round.service.js';
 import { SignerPagesController } from './signer-pages.controller.js';
 import './signing-round.errors.js';
-import { SigningService } from './signing.service.js';
 import { TrustAnchorsService } from './trust-anchors.service.js';
 
 /**
@@ -19,7 +24,17 @@ import { TrustAnchorsService } from './trust-anchors.service.js';
 @Module({
   imports: [AuditModule, WebhooksModule, OrganisationsModule, EnvelopesModule],
   controllers: [SignerPagesController, ProviderWebhooksController],
-  providers: [SigningService, ProviderWebhooksService, RoundCheckJobHandler, TrustAnchorsService],
+  providers: [
+    SignerLinksService,
+    StartRoundService,
+    CheckRoundService,
+    ObserveRoundService,
+    RoundOutcomeService,
+    ProviderFailures,
+    ProviderWebhooksService,
+    RoundCheckJobHandler,
+    TrustAnchorsService,
+  ],
   exports: [TrustAnchorsService],
 })
 export class SigningRoundsModule {}
