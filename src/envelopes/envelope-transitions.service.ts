@@ -5,13 +5,13 @@ import { AuditService } from '../audit/audit.service.js';
 import { mergeSignedData } from '../cms/index.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
-import { type Effect, stepMachine } from '../common/domain/machine-step.js';
+import { stepMachine } from '../common/domain/machine-step.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { WebhookEventType } from '../webhooks/domain/webhook-event-types.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { type EnvelopeContext, type EnvelopeEffect, type EnvelopeEvent, envelopeMachine } from './domain/envelope.machine.js';
+import { ENVELOPE_MACHINE_VERSION, type EnvelopeContext, type EnvelopeEffect, type EnvelopeEvent, envelopeMachine } from './domain/envelope.machine.js';
 import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
 import { Envelope } from './entities/envelope.entity.js';
@@ -64,7 +64,11 @@ export class EnvelopeTransitionsService {
    * result, an envelope already finished): the loser of a race is a no-op, not an error.
    */
   async apply(manager: EntityManager, envelope: Envelope, event: EnvelopeEvent, actor: Actor, context: TransitionContext = {}): Promise<boolean> {
-    const step = stepMachine<EnvelopeContext>(envelopeMachine, envelope.machineState, event);
+    if (envelope.machineVersion !== ENVELOPE_MACHINE_VERSION) {
+      // A snapshot written by a build with another envelope machine: never reinterpreted silently.
+      throw new Error(`Envelope ${envelope.id} was stored by envelope machine version ${envelope.machineVersion}; this build reads version ${ENVELOPE_MACHINE_VERSION}. Run the matching Kezek version or migrate the row.`);
+    }
+    const step = stepMachine<EnvelopeContext, EnvelopeEffect>(envelopeMachine, envelope.machineState, event);
     if (!step.changed) return false;
     const from = envelope.status;
     const before = envelope.machineState.context.signers;
@@ -72,7 +76,7 @@ export class EnvelopeTransitionsService {
     envelope.status = step.state.value as Envelope['status'];
     await manager.getRepository(Envelope).update(
       { id: envelope.id },
-      { machineState: step.state as never, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
+      { machineState: step.state, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
     );
     await this.mirrorSigners(manager, envelope, before, step.state.context);
     await this.audit.append(manager, {
@@ -84,7 +88,7 @@ export class EnvelopeTransitionsService {
       userAgent: actor.userAgent,
       data: { event, from, to: envelope.status },
     });
-    for (const effect of step.effects) await this.carryOut(manager, envelope, effect as EnvelopeEffect & Effect, actor, context);
+    for (const effect of step.effects) await this.carryOut(manager, envelope, effect, actor, context);
     return true;
   }
 

@@ -4,22 +4,21 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { CloudEdsError } from '../cloud-eds/cloud-eds.errors.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
-import { stepMachine } from '../common/domain/machine-step.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { isFinal, isPastDeadline, roundDocumentFacts } from './domain/round-rules.js';
-import { type RoundContext, type RoundEffect, roundStatusOf, signingRoundMachine } from './domain/signing-round.machine.js';
+import { isOpen, isPastDeadline, roundDocumentFacts } from './domain/round-rules.js';
 import { type Observation, ObserveRoundService } from './observe-round.service.js';
 import { ProviderFailures } from './provider-failures.service.js';
 import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './round-archive-job.js';
 import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
 import { RoundDocument } from './round-document.entity.js';
 import { RoundOutcomeService } from './round-outcome.service.js';
-import { SigningRound } from './signing-round.entity.js';
+import { stepRound } from './round-state.js';
+import { hasSession, SigningRound } from './signing-round.entity.js';
 
 /**
  * Learns how a round stands from the provider's status/result API and applies it: webhooks, the return page
@@ -43,12 +42,13 @@ export class CheckRoundService {
   ) {}
 
   /**
-   * Idempotent: a round already final, or an answer that changes nothing, is a no-op. Provider trouble is
-   * retried with backoff, never given up on while the round is live.
+   * Idempotent: a round not open (already final, or a reservation not yet handed out), or an answer that
+   * changes nothing, is a no-op. Provider trouble is retried with backoff, never given up on while the
+   * round is live.
    */
   async checkRound(job: RoundCheckJob): Promise<void> {
     const round = await this.db.getRepository(SigningRound).findOneBy({ id: job.roundId });
-    if (!round || isFinal(round.status)) return;
+    if (!round || !isOpen(round.status) || !hasSession(round)) return;
     let observation: Observation;
     try {
       observation = await this.observer.observe(round);
@@ -69,25 +69,14 @@ export class CheckRoundService {
     await this.db.transaction(async (manager) => {
       const envelope = await this.transitions.lock(manager, round.organisationId, round.envelopeId);
       const current = await manager.getRepository(SigningRound).findOneByOrFail({ id: round.id });
-      if (isFinal(current.status)) return; // another check won the race
+      if (!isOpen(current.status)) return; // another check won the race
       if (!observation.event) {
         await manager.getRepository(SigningRound).update({ id: round.id }, { lastCheckedAt: new Date() });
         return;
       }
-      const step = stepMachine<RoundContext>(signingRoundMachine, current.machineState, observation.event);
-      const status = roundStatusOf(step.state.value);
-      await manager.getRepository(SigningRound).update(
-        { id: round.id },
-        {
-          status,
-          machineState: step.state as never,
-          failureReason: step.state.context.failureReason,
-          rejectionReason: step.state.context.rejection?.reason ?? null,
-          rejectionMessage: step.state.context.rejection?.message ?? null,
-          finishedAt: isFinal(status) ? new Date() : null,
-          lastCheckedAt: new Date(),
-        },
-      );
+      const from = current.status;
+      const step = await stepRound(manager, current, observation.event, { lastCheckedAt: new Date() });
+      const status = current.status;
       for (const document of observation.documents ?? []) {
         await manager.getRepository(RoundDocument).insert({
           roundId: round.id,
@@ -109,13 +98,13 @@ export class CheckRoundService {
         data: {
           roundId: round.id,
           trigger: job.trigger,
-          from: current.status,
+          from,
           to: status,
           failureReason: step.state.context.failureReason,
           rejection: step.state.context.rejection,
         },
       });
-      for (const effect of step.effects as RoundEffect[]) await this.outcome.carryOut(manager, envelope, round, effect);
+      for (const effect of step.effects) await this.outcome.carryOut(manager, envelope, round, effect);
       // The provider's archive of the signed copies is fetched and kept once the round has committed.
       if (status === 'FINISHED') await this.jobs.send<RoundArchiveJob>(manager, ROUND_ARCHIVE_QUEUE, { roundId: round.id }, { singletonKey: round.id });
     });
@@ -129,7 +118,7 @@ export class CheckRoundService {
   /** Polling goes on while the round is open; past the deadline the deadline check takes over. */
   private async schedulePoll(round: SigningRound): Promise<void> {
     const latest = await this.db.getRepository(SigningRound).findOneBy({ id: round.id });
-    if (!latest || isFinal(latest.status) || isPastDeadline(latest.expiresAt, Date.now())) return;
+    if (!latest || !isOpen(latest.status) || isPastDeadline(latest.expiresAt, Date.now())) return;
     await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'poll' }, { startAfter: new Date(Date.now() + this.config.ROUND_POLL_SECONDS * 1000) });
   }
 }

@@ -10,7 +10,7 @@ import { type DocumentCheck, roundVerdict } from './domain/round-verdict.js';
 import { isPastDeadline, providerFailureReason } from './domain/round-rules.js';
 import type { RoundEvent } from './domain/signing-round.machine.js';
 import { previousGroupCms } from './round-inputs.js';
-import type { SigningRound } from './signing-round.entity.js';
+import type { RoundWithSession } from './signing-round.entity.js';
 import { TrustAnchorsService } from './trust-anchors.service.js';
 
 /** What the provider said about a round, as a machine event, with the verified documents of a FINISHED one. */
@@ -31,9 +31,9 @@ export class ObserveRoundService {
     private readonly trust: TrustAnchorsService,
   ) {}
 
-  async observe(round: SigningRound): Promise<Observation> {
+  async observe(round: RoundWithSession): Promise<Observation> {
     const client = await this.providers.clientFor(round.organisationId);
-    const status = await client.getStatus(round.sessionId!);
+    const status = await client.getStatus(round.sessionId);
     const pastDeadline = isPastDeadline(round.expiresAt, Date.now());
     switch (status.status) {
       case 'FINISHED':
@@ -47,8 +47,8 @@ export class ObserveRoundService {
     }
   }
 
-  private async verifyResult(client: CloudEdsClient, round: SigningRound): Promise<Observation> {
-    const result = await client.getResult(round.sessionId!);
+  private async verifyResult(client: CloudEdsClient, round: RoundWithSession): Promise<Observation> {
+    const result = await client.getResult(round.sessionId);
     const signer = await this.db.getRepository(Signer).findOneByOrFail({ id: round.signerId });
     const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: round.envelopeId }, order: { position: 'ASC' } });
     const anchors = await this.trust.anchors();

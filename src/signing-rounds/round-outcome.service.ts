@@ -6,7 +6,7 @@ import { envelopeSummary, EnvelopeTransitionsService, type GroupSignatures } fro
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import type { RoundEffect } from './domain/signing-round.machine.js';
 import { RoundDocument } from './round-document.entity.js';
-import { SigningRound } from './signing-round.entity.js';
+import { type RoundWithSession, SigningRound } from './signing-round.entity.js';
 
 /** Carries out a round machine's effects on its envelope (in the caller's transaction, envelope locked). */
 @Injectable()
@@ -16,8 +16,8 @@ export class RoundOutcomeService {
     private readonly webhooks: WebhooksService,
   ) {}
 
-  async carryOut(manager: EntityManager, envelope: Envelope, round: SigningRound, effect: RoundEffect): Promise<void> {
-    const actor: Actor = { kind: 'provider', id: round.sessionId! };
+  async carryOut(manager: EntityManager, envelope: Envelope, round: RoundWithSession, effect: RoundEffect): Promise<void> {
+    const actor: Actor = { kind: 'provider', id: round.sessionId };
     const roundInfo = { id: round.id, attempt: round.attempt, sessionId: round.sessionId, checkId: round.checkId };
     switch (effect.type) {
       case 'roundAccepted':

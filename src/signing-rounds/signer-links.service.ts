@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
@@ -14,7 +14,7 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { CheckRoundService } from './check-round.service.js';
 import { isLive } from './domain/round-rules.js';
 import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
-import { SigningRound } from './signing-round.entity.js';
+import { hasSession, SigningRound } from './signing-round.entity.js';
 import './signing-round.errors.js';
 
 export interface LinkView {
@@ -50,7 +50,8 @@ export class SignerLinksService {
     const signer = await this.signerByToken(token);
     const envelope = await this.db.getRepository(Envelope).findOneByOrFail({ id: signer.envelopeId });
     const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } });
-    const rounds = await this.db.getRepository(SigningRound).find({ where: { signerId: signer.id }, order: { createdAt: 'ASC' } });
+    // Rounds with a provider session (a reservation still starting has none to show).
+    const rounds = (await this.db.getRepository(SigningRound).find({ where: { signerId: signer.id }, order: { createdAt: 'ASC' } })).filter(hasSession);
     const now = Date.now();
     const liveRound = rounds.find((r) => isLive(r, now)) ?? null;
     return { envelope, signer, documents, liveRound, rounds };
@@ -94,7 +95,7 @@ export class SignerLinksService {
    */
   async returned(token: string, status: string | undefined, reason: string | undefined): Promise<void> {
     const signer = await this.signerByToken(token);
-    const round = await this.db.getRepository(SigningRound).findOne({ where: { signerId: signer.id }, order: { createdAt: 'DESC' } });
+    const round = await this.db.getRepository(SigningRound).findOne({ where: { signerId: signer.id, sessionId: Not(IsNull()) }, order: { createdAt: 'DESC' } });
     if (!round) return;
     await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
     try {

@@ -10,6 +10,7 @@ import { ProviderWebhooksController } from './provider-webhooks.controller.js';
 import { ProviderWebhooksService } from './provider-webhooks.service.js';
 import { RoundCheckJobHandler } from './round-check-job.handler.js';
 import { RoundOutcomeService } from './round-outcome.service.js';
+import { RoundStartLocks } from './round-start-locks.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
 import { SignerPagesController } from './signer-pages.controller.js';
@@ -31,6 +32,7 @@ import { TrustAnchorsService } from './trust-anchors.service.js';
     ObserveRoundService,
     RoundOutcomeService,
     ProviderFailures,
+    RoundStartLocks,
     ProviderWebhooksService,
     RoundCheckJobHandler,
     TrustAnchorsService,

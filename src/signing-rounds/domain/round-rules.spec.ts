@@ -1,9 +1,11 @@
-import { DEADLINE_GRACE_MS, isFinal, isLive, isOpen, isPastDeadline, PROVIDER_SESSION_MS, providerFailureReason } from './round-rules.js';
+import { DEADLINE_GRACE_MS, isFinal, isLive, isOpen, isPastDeadline, PROVIDER_SESSION_MS, providerFailureReason, reservationDeadline, START_BUDGET_MS } from './round-rules.js';
 
 describe('round rules', () => {
   const now = Date.UTC(2026, 0, 1, 12);
 
   it.each([
+    ['STARTING', false, false],
+    ['RELEASED', false, true],
     ['STARTED', true, false],
     ['PROCESS', true, false],
     ['FINISHED', false, true],
@@ -17,6 +19,10 @@ describe('round rules', () => {
     expect(isLive({ status: 'STARTED', expiresAt: new Date(now + 1) }, now)).toBe(true);
     expect(isLive({ status: 'PROCESS', expiresAt: new Date(now) }, now)).toBe(false);
     expect(isLive({ status: 'FINISHED', expiresAt: new Date(now + PROVIDER_SESSION_MS) }, now)).toBe(false);
+  });
+
+  it('a reservation without a known session blocks for the start budget plus 30 minutes', () => {
+    expect(reservationDeadline(now).getTime()).toBe(now + START_BUDGET_MS + PROVIDER_SESSION_MS);
   });
 
   it('the deadline passes only after the grace', () => {

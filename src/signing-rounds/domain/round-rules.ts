@@ -11,14 +11,28 @@ export const PROVIDER_SESSION_MS = 30 * 60 * 1000;
  */
 export const DEADLINE_GRACE_MS = 60_000;
 
-/** A round whose provider session may still be signed in (the provider has not ended it). */
+/**
+ * The longest a start (session create and uploads) may take; past it the starter gives up before handing
+ * the session out. Generous against the provider client's timeouts and retries.
+ */
+export const START_BUDGET_MS = 5 * 60 * 1000;
+
+/**
+ * Until when a reservation blocks a new session for its signer while no session of it is known: any session
+ * its starter made was made within the start budget and is dead 30 minutes later.
+ */
+export function reservationDeadline(reservedAt: number): Date {
+  return new Date(reservedAt + START_BUDGET_MS + PROVIDER_SESSION_MS);
+}
+
+/** A round whose provider session may still be signed in (handed out, and the provider has not ended it). */
 export function isOpen(status: RoundStatus): boolean {
   return status === 'STARTED' || status === 'PROCESS';
 }
 
-/** A round the provider has ended; nothing about it changes any more. */
+/** A round that is over: the provider ended it, or it was a reservation released without a session. */
 export function isFinal(status: RoundStatus): boolean {
-  return status === 'FINISHED' || status === 'CANCELED';
+  return status === 'FINISHED' || status === 'CANCELED' || status === 'RELEASED';
 }
 
 /** Open and within its 30 minutes: the signer can be sent to its sign page. */
