@@ -14,8 +14,24 @@ export default tseslint.config(
     },
   },
   {
-    // Pure domain code stays free of the framework and the database.
+    // Production code never reaches into the sandbox: it plugs in through ports bound at the wiring points.
+    // (The full layering rule is src/architecture.spec.ts.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/sandbox/**', 'src/**/*.spec.ts', 'src/**/testing/**', 'src/app.module.ts', 'src/database/entities.ts', 'src/cli/program.ts', 'src/signing-rounds/trust-anchors.service.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandbox/*', '**/sandbox/**'], message: 'Production code reaches the sandbox only through a port bound in app.module.ts' }] }],
+    },
+  },
+  {
+    // Pure domain code stays free of the framework and the database (and of the sandbox).
     files: ['src/cms/**/*.ts', 'src/**/domain/**/*.ts', 'src/**/*.machine.ts'],
+    ignores: ['src/sandbox/**', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'pg', 'pg-boss', '**/sandbox/**'] }],
+    },
+  },
+  {
+    files: ['src/sandbox/**/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'pg', 'pg-boss'] }],
     },

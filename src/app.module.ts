@@ -15,6 +15,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { EnvelopesModule } from './envelopes/envelopes.module.js';
 import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
+import { SigningRoundsModule } from './signing-rounds/signing-rounds.module.js';
+import { NO_PROVIDER_ACCOUNTS, PROVIDER_ACCOUNT_PROVISIONER } from './organisations/provider-account-provisioner.js';
 import { ArchivesModule } from './archives/archives.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
@@ -28,10 +30,13 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    // The wiring point: optional parts (the sandbox) fill the ports production code defines. Global, so
+    // every feature module sees the bindings without importing the sandbox.
+    const ports = config.sandboxEnabled ? [] : [{ provide: PROVIDER_ACCOUNT_PROVISIONER, useValue: NO_PROVIDER_ACCOUNTS }];
     return {
       module: AppModule,
-      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
-      exports: [DATABASE_URL],
+      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }, ...ports],
+      exports: [DATABASE_URL, ...(config.sandboxEnabled ? [SandboxModule] : [PROVIDER_ACCOUNT_PROVISIONER])],
       global: true,
       imports: [
         ConfigModule.forRoot(config),
@@ -42,6 +47,7 @@ export class AppModule {
         AuditModule,
         WebhooksModule,
         EnvelopesModule,
+        SigningRoundsModule,
         HealthModule,
         CloudEdsModule,
         ArchivesModule,

@@ -2,6 +2,7 @@ import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { verifyCms } from '../src/cms/index.js';
 import { ENVELOPE_EXPIRE_QUEUE } from '../src/envelopes/envelope-jobs.js';
 import { ROUND_CHECK_QUEUE } from '../src/signing-rounds/round-check-job.js';
+import { StartRoundService } from '../src/signing-rounds/start-round.service.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { signWebhook } from '../src/cloud-eds/webhook-signature.js';
@@ -236,6 +237,77 @@ describe('envelopes: a crash between commit and job', () => {
       await drive.waitForStatus(created.id, 'COMPLETED');
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('envelopes: a crash while a round starts (provider calls run outside row locks)', () => {
+  /**
+   * A process killed at an exact point cannot be arranged here, so the point is simulated: the second
+   * short transaction (recording the round STARTED) throws, leaving the database exactly as a crash right
+   * after the provider answered would (a STARTING round with its session and uploads). The app is then
+   * stopped and a second one started on the same database, as after a real restart.
+   */
+  it('a crash right after the provider answered: the next press reuses that session, never a second one', async () => {
+    const database = await createTestDatabase();
+    const first = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '600' }, { database });
+    const organisation = await createOrganisation(first, 'Crashy');
+    let drive = new SigningDriver(first, organisation);
+    const created = await drive.create(await envelopeBody(1));
+    const link = drive.path(created.signers[0].link!);
+    const starts = first.app.get(StartRoundService) as unknown as { complete: () => Promise<void> };
+    starts.complete = async () => {
+      throw new Error('simulated crash after the provider answered');
+    };
+    expect((await drive.http.post(`${link}/sign`)).status).toBe(500);
+    const [reserved] = await first.db.query(`SELECT status, session_id, jsonb_array_length(uploads) AS uploads FROM signing_round`);
+    expect(reserved).toMatchObject({ status: 'STARTING', uploads: 1 });
+    expect(reserved.session_id).toEqual(expect.any(String));
+    await first.stop();
+
+    const second = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '600' }, { database });
+    try {
+      drive = new SigningDriver(second, organisation);
+      const { sessionId, signUrl } = await drive.startSigning(created.signers[0].link!);
+      expect(sessionId).toBe(reserved.session_id);
+      const [{ count }] = await second.db.query(`SELECT count(*)::int AS count FROM sandbox.session WHERE iin = $1`, [IINS[0]]);
+      expect(count).toBe(1);
+      const view = await drive.get(created.id);
+      expect(view.signers[0].rounds.map((r) => [r.status, r.sessionId])).toEqual([['STARTED', sessionId]]);
+      // The provider's webhooks still go to the first instance's address: the signer's return page tells this one.
+      const redirect = await drive.complete(sessionId, { outcome: 'sign' }, new URL(signUrl).searchParams.get('redirect_url') ?? undefined);
+      await drive.http.get(drive.path(redirect)).expect(200);
+      await drive.waitForStatus(created.id, 'COMPLETED');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a crash before the session was recorded: no new session until any it made is dead, then a fresh one', async () => {
+    const t = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '600' });
+    try {
+      const drive = new SigningDriver(t, await createOrganisation(t, 'Crashy'));
+      const created = await drive.create(await envelopeBody(1));
+      const link = drive.path(created.signers[0].link!);
+      // What a process killed between its reservation and the provider's answer leaves behind.
+      const signerId = created.signers[0].id;
+      await t.db.query(
+        `INSERT INTO signing_round (organisation_id, envelope_id, signer_id, attempt, routing_order, uploads, status, machine_state, machine_version, expires_at)
+         VALUES ($1, $2, $3, 1, 1, '[]', 'STARTING', $4, 2, now() + interval '35 minutes')`,
+        [drive.organisation.id, created.id, signerId, JSON.stringify({ value: 'STARTING', context: { signerId, failureReason: null, rejection: null } })],
+      );
+      const refused = await drive.http.post(`${link}/sign`);
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('still being closed');
+      // Past the reservation's deadline any session it made is dead: the reservation is released.
+      await t.db.query(`UPDATE signing_round SET expires_at = now() - interval '2 minutes' WHERE status = 'STARTING'`);
+      const { sessionId } = await drive.startSigning(created.signers[0].link!);
+      const rounds = await t.db.query(`SELECT status, session_id FROM signing_round WHERE signer_id = $1 ORDER BY attempt`, [signerId]);
+      expect(rounds).toEqual([{ status: 'RELEASED', session_id: null }, { status: 'STARTED', session_id: sessionId }]);
+      await drive.complete(sessionId, { outcome: 'sign' });
+      await drive.waitForStatus(created.id, 'COMPLETED');
+    } finally {
+      await t.close();
     }
   });
 });

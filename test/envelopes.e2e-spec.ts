@@ -233,6 +233,27 @@ describe('envelopes: multi-signer orchestration', () => {
     expect(busy.body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
   });
 
+  it('pages through envelopes created inside one millisecond without skipping any', async () => {
+    const org = new SigningDriver(t, await createOrganisation(t, 'Initech'));
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await org.create(await pdfBody(IINS.slice(0, 1), undefined, { send: false }))).id);
+    // As if all five were created inside one millisecond: distinct microseconds, the same millisecond.
+    await t.db.query(
+      `UPDATE envelope SET created_at = timestamptz '2026-01-01 00:00:00.123Z' + make_interval(secs => u.n / 1000000.0)
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n) WHERE envelope.id = u.id`,
+      [ids],
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await org.http.get(`/v1/envelopes?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(org.auth()).expect(200);
+      const page = res.body as { items: { id: string }[]; nextCursor: string | null };
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...ids].sort());
+  });
+
   it("lists the organisation's envelopes with cursor pagination and hides other organisations'", async () => {
     const other = new SigningDriver(t, await createOrganisation(t, 'Globex'));
     const mine = await drive.create(await pdfBody(IINS.slice(0, 1), undefined, { send: false }));

@@ -8,9 +8,9 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
-import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { ArchiveFile } from './archive-file.entity.js';
-import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './archive-jobs.js';
+import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from '../signing-rounds/round-archive-job.js';
 import { readCopyIdentity } from './domain/document-id.js';
 import { safeUnzip, UnsafeArchiveError, type UnzipLimits } from './domain/safe-unzip.js';
 import { RoundArchive } from './round-archive.entity.js';
@@ -78,7 +78,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
 
   async intake(roundId: string): Promise<void> {
     const round = await this.db.getRepository(SigningRound).findOneBy({ id: roundId });
-    if (!round || round.status !== 'FINISHED') return;
+    if (!round || round.status !== 'FINISHED' || !hasSession(round)) return;
     await this.db.query(
       `INSERT INTO round_archive (round_id, organisation_id, envelope_id, session_id, check_id, check_id_sha256, status)
        VALUES ($1, $2, $3, $4, $5, $6, 'PENDING') ON CONFLICT (round_id) DO NOTHING`,

@@ -5,19 +5,30 @@ import { AuditService } from '../audit/audit.service.js';
 import { mergeSignedData } from '../cms/index.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
-import { type Effect, stepMachine } from '../common/domain/machine-step.js';
+import { stepMachine } from '../common/domain/machine-step.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { RoundDocument } from '../signing-rounds/round-document.entity.js';
-import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 import type { WebhookEventType } from '../webhooks/domain/webhook-event-types.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { type EnvelopeContext, type EnvelopeEffect, type EnvelopeEvent, envelopeMachine } from './domain/envelope.machine.js';
+import { ENVELOPE_MACHINE_VERSION, type EnvelopeContext, type EnvelopeEffect, type EnvelopeEvent, envelopeMachine } from './domain/envelope.machine.js';
 import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
 import { Envelope } from './entities/envelope.entity.js';
 import { Signer } from './entities/signer.entity.js';
+
+/**
+ * Each document's signatures by a routing group that has just completed: one CMS per signer (their accepted
+ * round's), in the group's signer order. Supplied by whoever reports the group's last accepted round (signing
+ * rounds), so envelopes never read rounds themselves.
+ */
+export type GroupSignatures = (manager: EntityManager, routingOrder: number, signerIds: string[]) => Promise<Map<string, Uint8Array[]>>;
+
+/** What a transition may need from the feature that caused it. */
+export interface TransitionContext {
+  /** Required for ROUND_ACCEPTED: the group's signatures when the group completes. */
+  groupSignatures?: GroupSignatures;
+}
 
 /**
  * The one place where an envelope changes state: locks the row, computes the next state with the pure
@@ -52,8 +63,12 @@ export class EnvelopeTransitionsService {
    * Applies `event` to a locked envelope. Returns false when the machine ignored it (a duplicate, a late
    * result, an envelope already finished): the loser of a race is a no-op, not an error.
    */
-  async apply(manager: EntityManager, envelope: Envelope, event: EnvelopeEvent, actor: Actor): Promise<boolean> {
-    const step = stepMachine<EnvelopeContext>(envelopeMachine, envelope.machineState, event);
+  async apply(manager: EntityManager, envelope: Envelope, event: EnvelopeEvent, actor: Actor, context: TransitionContext = {}): Promise<boolean> {
+    if (envelope.machineVersion !== ENVELOPE_MACHINE_VERSION) {
+      // A snapshot written by a build with another envelope machine: never reinterpreted silently.
+      throw new Error(`Envelope ${envelope.id} was stored by envelope machine version ${envelope.machineVersion}; this build reads version ${ENVELOPE_MACHINE_VERSION}. Run the matching Kezek version or migrate the row.`);
+    }
+    const step = stepMachine<EnvelopeContext, EnvelopeEffect>(envelopeMachine, envelope.machineState, event);
     if (!step.changed) return false;
     const from = envelope.status;
     const before = envelope.machineState.context.signers;
@@ -61,7 +76,7 @@ export class EnvelopeTransitionsService {
     envelope.status = step.state.value as Envelope['status'];
     await manager.getRepository(Envelope).update(
       { id: envelope.id },
-      { machineState: step.state as never, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
+      { machineState: step.state, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
     );
     await this.mirrorSigners(manager, envelope, before, step.state.context);
     await this.audit.append(manager, {
@@ -73,7 +88,7 @@ export class EnvelopeTransitionsService {
       userAgent: actor.userAgent,
       data: { event, from, to: envelope.status },
     });
-    for (const effect of step.effects) await this.carryOut(manager, envelope, effect as EnvelopeEffect & Effect, actor);
+    for (const effect of step.effects) await this.carryOut(manager, envelope, effect, actor, context);
     return true;
   }
 
@@ -86,7 +101,7 @@ export class EnvelopeTransitionsService {
     }
   }
 
-  private async carryOut(manager: EntityManager, envelope: Envelope, effect: EnvelopeEffect, actor: Actor): Promise<void> {
+  private async carryOut(manager: EntityManager, envelope: Envelope, effect: EnvelopeEffect, actor: Actor, context: TransitionContext): Promise<void> {
     const signers = manager.getRepository(Signer);
     const now = new Date();
     switch (effect.type) {
@@ -104,7 +119,8 @@ export class EnvelopeTransitionsService {
         await this.emit(manager, envelope, 'signer.signed', { signer: { id: effect.params.signerId } });
         return;
       case 'groupCompleted':
-        await this.mergeGroup(manager, envelope, effect.params.routingOrder, effect.params.signerIds);
+        if (!context.groupSignatures) throw new Error(`Group ${effect.params.routingOrder} of envelope ${envelope.id} completed without its signatures`);
+        await this.mergeGroup(manager, envelope, effect.params.routingOrder, effect.params.signerIds, context.groupSignatures);
         return;
       case 'attemptCounted':
         return; // the round's own webhook (round.canceled / round.rejected) tells integrators
@@ -131,25 +147,12 @@ export class EnvelopeTransitionsService {
    * A routing group has signed: each document's next input is the group's CMS, merged into one SignedData
    * when the group signed in parallel.
    */
-  private async mergeGroup(manager: EntityManager, envelope: Envelope, routingOrder: number, signerIds: string[]): Promise<void> {
+  private async mergeGroup(manager: EntityManager, envelope: Envelope, routingOrder: number, signerIds: string[], groupSignatures: GroupSignatures): Promise<void> {
     const documents = await manager.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } });
-    const rounds = await manager.getRepository(SigningRound).find({
-      where: { envelopeId: envelope.id, signerId: In(signerIds), status: 'FINISHED' },
-      order: { createdAt: 'DESC' },
-    });
-    // The accepted round of each signer (one per signer: the signer stops being active once accepted).
-    const acceptedRounds = signerIds.map((signerId) => rounds.find((r) => r.signerId === signerId && r.rejectionReason === null));
-    if (acceptedRounds.some((r) => !r)) throw new Error(`Group ${routingOrder} of envelope ${envelope.id} completed without an accepted round per signer`);
-    const results = await manager.getRepository(RoundDocument).find({
-      where: { roundId: In(acceptedRounds.map((r) => r!.id)) },
-      select: { id: true, roundId: true, documentId: true, cms: true },
-    });
+    const signatures = await groupSignatures(manager, routingOrder, signerIds);
     for (const document of documents) {
-      const cmsList = acceptedRounds.map((round) => {
-        const result = results.find((r) => r.roundId === round!.id && r.documentId === document.id);
-        if (!result) throw new Error(`Round ${round!.id} has no result for document ${document.id}`);
-        return new Uint8Array(result.cms);
-      });
+      const cmsList = signatures.get(document.id);
+      if (cmsList?.length !== signerIds.length) throw new Error(`Group ${routingOrder} of envelope ${envelope.id} lacks a signature of document ${document.id}`);
       const cms = Buffer.from(cmsList.length === 1 ? cmsList[0] : mergeSignedData(cmsList));
       await manager.getRepository(DocumentSignature).insert({
         documentId: document.id,

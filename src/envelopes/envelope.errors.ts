@@ -1,8 +1,9 @@
-/** Error codes of envelopes and signing, with their HTTP statuses (spread into ERROR_STATUS). */
-export const ENVELOPE_ERRORS = {
+import { registerErrorCodes } from '../common/errors/error-codes.js';
+
+/** Error codes of envelopes, with their HTTP statuses (spread into the error table). */
+export const ENVELOPE_ERRORS = registerErrorCodes({
   ENVELOPE_NOT_FOUND: 404,
   DOCUMENT_NOT_FOUND: 404,
-  SIGNER_LINK_NOT_FOUND: 404,
   INVALID_BASE64: 400,
   DOCUMENT_TOO_LARGE: 413,
   DOCUMENT_TYPE_UNSUPPORTED: 415,
@@ -13,13 +14,11 @@ export const ENVELOPE_ERRORS = {
   ENVELOPE_NOT_SENDABLE: 409,
   ENVELOPE_FINISHED: 409,
   NOT_SIGNED_YET: 409,
-  SIGNER_NOT_ACTIVE: 409,
-  SESSION_STILL_OPEN: 409,
-  PROVIDER_NOT_CONFIGURED: 409,
-  PROVIDER_UNAVAILABLE: 503,
-  PROVIDER_REJECTED: 502,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_IN_PROGRESS: 409,
-  PROVIDER_WEBHOOK_SIGNATURE_INVALID: 401,
-  PROVIDER_WEBHOOK_STALE: 401,
-} as const;
+});
+
+type EnvelopeErrorCodes = typeof ENVELOPE_ERRORS;
+
+declare module '../common/errors/error-codes.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface FeatureErrorCodes extends EnvelopeErrorCodes {}
+}

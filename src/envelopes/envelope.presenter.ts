@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
 import type { EnvelopeViewDto } from './dto/envelope-view.dto.js';
 import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
@@ -23,7 +23,8 @@ export class EnvelopePresenter {
     const [documents, signers, rounds, signed] = await Promise.all([
       this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } }),
       this.db.getRepository(Signer).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } }),
-      this.db.getRepository(SigningRound).find({ where: { envelopeId: envelope.id }, order: { createdAt: 'ASC' } }),
+      // Rounds with a provider session: a reservation shows once its session is recorded.
+      this.db.getRepository(SigningRound).find({ where: { envelopeId: envelope.id }, order: { createdAt: 'ASC' } }).then((rows) => rows.filter(hasSession)),
       this.db
         .getRepository(DocumentSignature)
         .createQueryBuilder('d')

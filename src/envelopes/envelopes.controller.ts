@@ -9,7 +9,7 @@ import { requestActor } from '../common/http/actor.js';
 import { uuidParam } from '../common/http/params.js';
 import { validateBody } from '../common/http/validation.js';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor.js';
-import { CurrentOrganisation } from '../organisations/auth.js';
+import { CurrentOrganisation } from '../common/http/current-organisation.decorator.js';
 import type { Organisation } from '../organisations/organisation.entity.js';
 import { CancelEnvelopeDto, CreateEnvelopeDto, EnvelopeFieldsDto, ListEnvelopesQueryDto } from './dto/create-envelope.dto.js';
 import { EnvelopePageDto, EnvelopeViewDto } from './dto/envelope-view.dto.js';

@@ -16,7 +16,7 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { EnvelopesService } from '../envelopes/envelopes.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
 import { maskIin } from '../verification/domain/public-report.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
@@ -66,7 +66,8 @@ export class EvidencePackService {
         select: { id: true, envelopeId: true, position: true, name: true, size: true, sha256: true, content: true },
       }),
       this.db.getRepository(Signer).find({ where: { envelopeId, organisationId }, order: { position: 'ASC' } }),
-      this.db.getRepository(SigningRound).find({ where: { envelopeId, organisationId }, order: { createdAt: 'ASC' } }),
+      // Rounds with a provider session: a reservation still starting (or released without one) proves nothing.
+      this.db.getRepository(SigningRound).find({ where: { envelopeId, organisationId }, order: { createdAt: 'ASC' } }).then((rows) => rows.filter(hasSession)),
       this.db.getRepository(RoundArchive).createQueryBuilder('a').addSelect('a.zip').where('a.envelope_id = :envelopeId', { envelopeId }).getMany(),
       this.audit.list(organisationId, envelopeId),
       this.trust.anchors(),

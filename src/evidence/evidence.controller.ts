@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { Request, Response } from 'express';
 import { requestActor } from '../common/http/actor.js';
 import { uuidParam } from '../common/http/params.js';
-import { CurrentOrganisation } from '../organisations/auth.js';
+import { CurrentOrganisation } from '../common/http/current-organisation.decorator.js';
 import type { Organisation } from '../organisations/organisation.entity.js';
 import { EvidencePackService } from './evidence-pack.service.js';
 

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 
 @ApiTags('health')
 @Public()

@@ -1,14 +1,10 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError } from '../common/errors/app-error.js';
+import { PUBLIC_ROUTE } from '../common/http/public.decorator.js';
 import type { Organisation } from './organisation.entity.js';
 import { OrganisationsService } from './organisations.service.js';
-
-const PUBLIC_ROUTE = 'kezek:public';
-
-/** Marks a route (or controller) reachable without an API key: health, docs, public pages, provider webhooks. */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 export type AuthenticatedRequest = Request & { organisation: Organisation };
 
@@ -35,8 +31,3 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 }
-
-/** The organisation the request's API key belongs to: the scope of every query the handler makes. */
-export const CurrentOrganisation = createParamDecorator((_data: unknown, context: ExecutionContext): Organisation => {
-  return context.switchToHttp().getRequest<AuthenticatedRequest>().organisation;
-});

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../common/http/params.js';
-import { CurrentOrganisation } from './auth.js';
+import { CurrentOrganisation } from '../common/http/current-organisation.decorator.js';
 import { ApiKeyDto, CreateApiKeyDto, IssuedApiKeyDto, OrganisationDto } from './dto/api-key.dto.js';
 import type { Organisation } from './organisation.entity.js';
 import { OrganisationsService } from './organisations.service.js';

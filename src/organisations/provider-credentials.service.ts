@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { CloudEdsClientFactory } from '../cloud-eds/cloud-eds-client.factory.js';
@@ -7,15 +7,16 @@ import { SecretBox } from '../common/crypto/secret-box.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { SandboxOrganisationsService } from '../sandbox/sandbox-organisations.service.js';
+import './organisation.errors.js';
 import { Organisation } from './organisation.entity.js';
+import { PROVIDER_ACCOUNT_PROVISIONER, type ProviderAccountProvisioner } from './provider-account-provisioner.js';
 
 const CACHE_MS = 30_000;
 
 /**
  * Each organisation signs through its own Cloud EDS account: its API key and the secret the provider signs
- * webhooks with, both sealed at rest. With the local sandbox enabled, an organisation without credentials gets
- * a sandbox account on first use, whose webhooks come back to this service.
+ * webhooks with, both sealed at rest. Where a provisioner is bound (the local sandbox), an organisation without
+ * credentials gets an account on first use, whose webhooks come back to this service.
  */
 @Injectable()
 export class ProviderCredentialsService {
@@ -25,21 +26,21 @@ export class ProviderCredentialsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: CloudEdsClientFactory,
-    @Optional() private readonly sandbox?: SandboxOrganisationsService,
+    @Inject(PROVIDER_ACCOUNT_PROVISIONER) private readonly provisioner: ProviderAccountProvisioner,
   ) {
     this.box = new SecretBox(config.secretsKey);
   }
 
-  /** Makes sure the organisation can create provider sessions (provisioning a sandbox account if possible). */
+  /** Makes sure the organisation can create provider sessions (provisioning an account if possible). */
   async ensureConfigured(organisationId: string): Promise<void> {
     if (await this.sealed(organisationId)) return;
-    if (!this.sandbox) {
-      throw new AppError('PROVIDER_NOT_CONFIGURED', 'This organisation has no Cloud EDS credentials: set them with `kezek org provider set`');
-    }
-    const account = await this.sandbox.create({
+    const account = await this.provisioner.provision({
       name: `Kezek organisation ${organisationId}`,
       webhookUrl: this.webhookUrl(organisationId),
     });
+    if (!account) {
+      throw new AppError('PROVIDER_NOT_CONFIGURED', 'This organisation has no Cloud EDS credentials: set them with `kezek org provider set`');
+    }
     await this.db.getRepository(Organisation).update(
       { id: organisationId, providerApiKeySealed: IsNull() },
       { providerApiKeySealed: this.box.seal(account.apiKey), providerWebhookSecretSealed: this.box.seal(account.webhookSecret) },

@@ -3,7 +3,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import type { SandboxEndpoint } from './domain/faults.js';
 import { ProviderApiError, SANDBOX_TEXTS } from './sandbox.errors.js';
 import type { SandboxDocument, SandboxOrganisation, SandboxSession } from './sandbox.entities.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch } fro
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppError } from '../common/errors/app-error.js';
 import { uuidParam } from '../common/http/params.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import { isIinFormat } from '../cms/iin.js';
 import { isFailureReason, isRedirectReason, REDIRECT_REASON_OF, type RedirectReason } from './domain/session-rules.js';
 import { CompletedSessionDto, CompleteSessionDto, FaultsDto, OrganisationSettingsDto, PersonDto, PersonViewDto } from './dto/automation.dto.js';

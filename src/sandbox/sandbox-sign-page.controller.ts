@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import { checkContent } from './domain/file-type.js';
 import { fullName } from './domain/kazakh-names.js';
 import { isIinFormat } from '../cms/iin.js';

@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { PROVIDER_ACCOUNT_PROVISIONER } from '../organisations/provider-account-provisioner.js';
 import { SandboxApiController } from './sandbox-api.controller.js';
 import { SandboxArchiveService } from './sandbox-archive.service.js';
 import { SandboxAutomationController } from './sandbox-automation.controller.js';
@@ -9,6 +10,7 @@ import { SandboxFaultsService } from './sandbox-faults.service.js';
 import { SandboxOrganisationsService } from './sandbox-organisations.service.js';
 import { SandboxPeopleService } from './sandbox-people.service.js';
 import { SandboxPollerService } from './sandbox-poller.service.js';
+import { SandboxProviderAccounts } from './sandbox-provider-accounts.js';
 import { SandboxSessionsService } from './sandbox-sessions.service.js';
 import { SandboxSignPageController } from './sandbox-sign-page.controller.js';
 import { SandboxUploadInterceptor } from './sandbox-upload.interceptor.js';
@@ -17,9 +19,9 @@ import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
 /**
  * A local, faithful implementation of the Cloud EDS provider under /sandbox: its HTTP API, sign page,
  * CA, archive and webhooks, with state in PostgreSQL (schema `sandbox`). For development, demos and tests.
- * Global, so Kezek's own services can use it when it runs (optional injection) without importing it.
+ * It plugs into Kezek through ports Kezek defines (PROVIDER_ACCOUNT_PROVISIONER), bound at the wiring point
+ * (app.module.ts) when the sandbox runs.
  */
-@Global()
 @Module({
   controllers: [SandboxApiController, SandboxSignPageController, SandboxAutomationController, SandboxCaController],
   providers: [
@@ -33,7 +35,10 @@ import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
     SandboxPollerService,
     SandboxExceptionFilter,
     SandboxUploadInterceptor,
+    SandboxProviderAccounts,
+    { provide: PROVIDER_ACCOUNT_PROVISIONER, useExisting: SandboxProviderAccounts },
   ],
-  exports: [SandboxOrganisationsService, SandboxPeopleService, SandboxClock],
+  // SandboxPeopleService: the sandbox CA, read by the trust anchors until they have a port of their own.
+  exports: [PROVIDER_ACCOUNT_PROVISIONER, SandboxPeopleService],
 })
 export class SandboxModule {}

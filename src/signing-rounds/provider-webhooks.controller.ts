@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Param, Post, Req } from '@nestjs/common'
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { uuidParam } from '../common/http/params.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import { ProviderWebhooksService } from './provider-webhooks.service.js';
 
 /**

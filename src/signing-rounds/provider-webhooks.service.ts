@@ -63,7 +63,7 @@ export class ProviderWebhooksService {
         organisationId: round.organisationId,
         envelopeId: round.envelopeId,
         type: 'provider.webhook_received',
-        actor: { kind: 'provider', id: round.sessionId },
+        actor: { kind: 'provider', id: sessionId as string },
         ip: webhook.ip,
         data: { webhookId, roundId: round.id, body: safeJson(webhook.rawBody) },
       });

@@ -3,10 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error.js';
 import { requestActor } from '../common/http/actor.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import { languageOf, type Language } from '../web/language.js';
 import { errorPage, linkPage, returnPage } from './signer-pages.view.js';
-import { SigningService } from './signing.service.js';
+import { SignerLinksService } from './signer-links.service.js';
+import { StartRoundService } from './start-round.service.js';
 
 
 /** The signer's pages behind a durable link `/s/{token}`: see, sign, decline, and come back from the provider. */
@@ -14,13 +15,16 @@ import { SigningService } from './signing.service.js';
 @ApiExcludeController()
 @Controller('s')
 export class SignerPagesController {
-  constructor(private readonly signing: SigningService) {}
+  constructor(
+    private readonly links: SignerLinksService,
+    private readonly rounds: StartRoundService,
+  ) {}
 
   @Get(':token')
   async open(@Param('token') token: string, @Query('lang') lang: string | undefined, @Req() request: Request, @Res() response: Response) {
     await this.render(response, lang, async (fallback) => {
-      await this.signing.recordOpen(token, requestActor('signer', request));
-      const view = await this.signing.view(token);
+      await this.links.recordOpen(token, requestActor('signer', request));
+      const view = await this.links.view(token);
       return { status: 200, html: linkPage(view, token, this.language(lang, view.envelope.language ?? fallback)) };
     });
   }
@@ -28,12 +32,12 @@ export class SignerPagesController {
   @Post(':token/sign')
   async sign(@Param('token') token: string, @Query('lang') lang: string | undefined, @Req() request: Request, @Res() response: Response) {
     try {
-      const url = await this.signing.startSigning(token, requestActor('signer', request));
+      const url = await this.rounds.startSigning(token, requestActor('signer', request));
       response.redirect(303, url);
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'SIGNER_LINK_NOT_FOUND') throw error;
       await this.render(response, lang, async () => {
-        const view = await this.signing.view(token);
+        const view = await this.links.view(token);
         return { status: error.status, html: linkPage(view, token, this.language(lang, view.envelope.language), error.message) };
       });
     }
@@ -44,8 +48,8 @@ export class SignerPagesController {
     const reason = typeof body?.reason === 'string' ? body.reason.trim().slice(0, 500) : '';
     await this.render(response, undefined, async () => {
       if (!reason) throw new AppError('VALIDATION_FAILED', 'Please say why you decline');
-      await this.signing.decline(token, reason, requestActor('signer', request));
-      const view = await this.signing.view(token);
+      await this.links.decline(token, reason, requestActor('signer', request));
+      const view = await this.links.view(token);
       return { status: 200, html: linkPage(view, token, view.envelope.language) };
     });
   }
@@ -59,8 +63,8 @@ export class SignerPagesController {
     @Res() response: Response,
   ) {
     await this.render(response, lang, async () => {
-      await this.signing.returned(token, status, reason);
-      const view = await this.signing.view(token);
+      await this.links.returned(token, status, reason);
+      const view = await this.links.view(token);
       return { status: 200, html: returnPage(view, token, this.language(lang, view.envelope.language), view.envelope.redirectUrl) };
     });
   }

@@ -1,7 +1,7 @@
 import { escapeHtml, page } from '../web/html.js';
 import { htmlLang, type Language, languageLinks } from '../web/language.js';
 
-import type { LinkView } from './signing.service.js';
+import type { LinkView } from './signer-links.service.js';
 
 
 const TEXT = {

@@ -10,10 +10,12 @@ export class SigningRound {
   @Column('uuid', { name: 'signer_id' }) signerId: string;
   @Column('int') attempt: number;
   @Column('int', { name: 'routing_order' }) routingOrder: number;
-  @Column('text', { name: 'session_id' }) sessionId: string;
-  @Column('text', { name: 'check_id' }) checkId: string;
+  /** Null while the round is a reservation whose provider session is not yet recorded (STARTING). */
+  @Column('text', { name: 'session_id', nullable: true }) sessionId: string | null;
+  @Column('text', { name: 'check_id', nullable: true }) checkId: string | null;
   /** Which provider document id each envelope document was uploaded as. */
   @Column('jsonb') uploads: { documentId: string; providerDocumentId: string; inputSha256: string }[];
+  /** Derived from machine_state (round-state.ts writes both). */
   @Column('text') status: RoundStatus;
   @Column('jsonb', { name: 'machine_state' }) machineState: PersistedState<RoundContext>;
   @Column('int', { name: 'machine_version' }) machineVersion: number;
@@ -27,4 +29,11 @@ export class SigningRound {
   @Column('timestamptz', { name: 'expires_at' }) expiresAt: Date;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt: Date | null;
   @Column('timestamptz', { name: 'last_checked_at', nullable: true }) lastCheckedAt: Date | null;
+}
+
+/** A round whose provider session is recorded (every round but a reservation still starting). */
+export type RoundWithSession = SigningRound & { sessionId: string; checkId: string };
+
+export function hasSession(round: SigningRound): round is RoundWithSession {
+  return round.sessionId !== null && round.checkId !== null;
 }

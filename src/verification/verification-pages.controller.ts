@@ -2,7 +2,7 @@ import { Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import { RateLimitService } from './rate-limit.service.js';
 import { type Language, languageOf } from '../web/language.js';
 import { messagePage, sessionPage, verifyPage } from './verification-pages.view.js';

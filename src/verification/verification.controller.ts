@@ -4,7 +4,7 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyR
 import type { Request } from 'express';
 import { AppError } from '../common/errors/app-error.js';
 import { GlobalExceptionFilter } from '../common/errors/global-exception.filter.js';
-import { Public } from '../organisations/auth.js';
+import { Public } from '../common/http/public.decorator.js';
 import { VerificationResultDto } from './dto/verification-result.dto.js';
 import { VerifyRateLimitGuard } from './rate-limit.service.js';
 import { VerificationService } from './verification.service.js';

@@ -127,7 +127,7 @@ export class VerificationService {
       });
     }
     return {
-      checkId: round.checkId,
+      checkId,
       finishedAt: round.finishedAt?.toISOString() ?? null,
       envelope: { status: envelope.status },
       rejected: round.rejectionReason !== null,

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/http/params.js';
 import type { Organisation } from '../organisations/organisation.entity.js';
-import { CurrentOrganisation } from '../organisations/auth.js';
+import { CurrentOrganisation } from '../common/http/current-organisation.decorator.js';
 import { ListDeliveriesQueryDto, WebhookDeliveryDetailDto, WebhookDeliveryPageDto } from './dto/webhook-delivery.dto.js';
 import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointDto, WebhookEndpointWithSecretDto } from './dto/webhook-endpoint.dto.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';

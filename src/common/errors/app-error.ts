@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
+import { type ErrorCode, statusOfErrorCode } from './error-codes.js';
 
 /**
  * The one error type that reaches HTTP clients with its code and message.
@@ -16,6 +16,6 @@ export class AppError extends Error {
   }
 
   get status(): number {
-    return ERROR_STATUS[this.code];
+    return statusOfErrorCode(this.code);
   }
 }

@@ -1,8 +1,8 @@
-import { ENVELOPE_ERRORS } from '../../envelopes/envelope.errors.js';
-
 /**
- * Every error code Kezek answers with, and its HTTP status. The table is exhaustive: a code that is not
- * listed does not type-check. Features keep their own table and spread it in here.
+ * Every error code Kezek answers with, and its HTTP status. A code that is not listed does not type-check.
+ * Foundations are listed here; a feature keeps its own table in its `*.errors.ts`, spreads it in with
+ * `registerErrorCodes` and adds its codes to `FeatureErrorCodes` (declaration merging), so this file never
+ * imports a feature.
  */
 const COMMON_ERRORS = {
   VALIDATION_FAILED: 400,
@@ -19,11 +19,9 @@ const COMMON_ERRORS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
-} as const;
-
-const ORGANISATION_ERRORS = {
-  ORGANISATION_NOT_FOUND: 404,
-  API_KEY_NOT_FOUND: 404,
+  /** The same Idempotency-Key was sent with a different request. */
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_IN_PROGRESS: 409,
 } as const;
 
 const AUDIT_ERRORS = {
@@ -62,17 +60,41 @@ const VERIFICATION_ERRORS = {
   EVIDENCE_NOT_AVAILABLE: 409,
 } as const;
 
-export const ERROR_STATUS = {
+const CORE_ERRORS = {
   ...COMMON_ERRORS,
-  ...ORGANISATION_ERRORS,
-  ...ENVELOPE_ERRORS,
   ...AUDIT_ERRORS,
   ...WEBHOOK_ERRORS,
   ...SANDBOX_ERRORS,
   ...VERIFICATION_ERRORS,
 } as const satisfies Record<string, number>;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+/** Codes of feature tables, added by each feature's errors file (`declare module` + `registerErrorCodes`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FeatureErrorCodes {}
+
+export type ErrorCode = keyof typeof CORE_ERRORS | keyof FeatureErrorCodes;
+
+const statuses = new Map<string, number>(Object.entries(CORE_ERRORS));
+
+/** Spreads a feature's code table in; a code listed twice with two statuses is a programming error. */
+export function registerErrorCodes<const T extends Record<string, number>>(table: T): T {
+  for (const [code, status] of Object.entries(table)) {
+    const known = statuses.get(code);
+    if (known !== undefined && known !== status) throw new Error(`Error code ${code} registered with ${known} and ${status}`);
+    statuses.set(code, status);
+  }
+  return table;
+}
+
+/** The HTTP status of a code; a code whose feature table was never loaded answers 500 (a wiring bug). */
+export function statusOfErrorCode(code: ErrorCode): number {
+  return statuses.get(code) ?? 500;
+}
+
+/** Every registered code and its status (for the exhaustiveness test). */
+export function registeredErrorCodes(): ReadonlyMap<string, number> {
+  return statuses;
+}
 
 /** The code to answer with when something other than an AppError produced an HTTP status. */
 export function codeForStatus(status: number): ErrorCode {

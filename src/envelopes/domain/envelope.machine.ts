@@ -1,4 +1,5 @@
 import { assign, not, setup } from 'xstate';
+import type { EffectsOf } from '../../common/domain/machine-step.js';
 
 /**
  * The envelope's lifecycle as a pure XState machine. The service feeds it events inside a transaction with
@@ -34,15 +35,18 @@ export type EnvelopeEvent =
   | { type: 'CANCEL'; reason: string }
   | { type: 'EXPIRE' };
 
-/** Side effects the machine asks for; the service carries them out. */
-export type EnvelopeEffect =
-  | { type: 'activateSigners'; params: { signerIds: string[]; routingOrder: number } }
-  | { type: 'signerSigned'; params: { signerId: string } }
-  | { type: 'groupCompleted'; params: { routingOrder: number; signerIds: string[] } }
-  | { type: 'attemptCounted'; params: { signerId: string; attempts: number; outcome: 'canceled' | 'rejected'; reason: string } }
-  | { type: 'signerFailed'; params: { signerId: string } }
-  | { type: 'signerDeclined'; params: { signerId: string; reason: string } }
-  | { type: 'envelopeFinished'; params: { status: EnvelopeStatus; reason: string | null } };
+/** Side effects the machine asks for; the service carries them out. EnvelopeEffect is typed from these. */
+const envelopeEffects = {
+  activateSigners: (_: unknown, _params: { signerIds: string[]; routingOrder: number }) => undefined,
+  signerSigned: (_: unknown, _params: { signerId: string }) => undefined,
+  groupCompleted: (_: unknown, _params: { routingOrder: number; signerIds: string[] }) => undefined,
+  attemptCounted: (_: unknown, _params: { signerId: string; attempts: number; outcome: 'canceled' | 'rejected'; reason: string }) => undefined,
+  signerFailed: (_: unknown, _params: { signerId: string }) => undefined,
+  signerDeclined: (_: unknown, _params: { signerId: string; reason: string }) => undefined,
+  envelopeFinished: (_: unknown, _params: { status: EnvelopeStatus; reason: string | null }) => undefined,
+};
+
+export type EnvelopeEffect = EffectsOf<typeof envelopeEffects>;
 
 function lowestWaitingOrder(signers: SignerSlot[]): number | null {
   const orders = signers.filter((s) => s.status === 'WAITING').map((s) => s.routingOrder);
@@ -83,13 +87,7 @@ export const envelopeMachine = setup({
     events: {} as EnvelopeEvent,
   },
   actions: {
-    activateSigners: (_, _params: { signerIds: string[]; routingOrder: number }) => undefined,
-    signerSigned: (_, _params: { signerId: string }) => undefined,
-    groupCompleted: (_, _params: { routingOrder: number; signerIds: string[] }) => undefined,
-    attemptCounted: (_, _params: { signerId: string; attempts: number; outcome: 'canceled' | 'rejected'; reason: string }) => undefined,
-    signerFailed: (_, _params: { signerId: string }) => undefined,
-    signerDeclined: (_, _params: { signerId: string; reason: string }) => undefined,
-    envelopeFinished: (_, _params: { status: EnvelopeStatus; reason: string | null }) => undefined,
+    ...envelopeEffects,
     activateNextGroup: assign(({ context }) => {
       const order = lowestWaitingOrder(context.signers);
       return {

@@ -5,7 +5,7 @@ export class RoundViewDto {
   @ApiProperty({ description: '1 for the signer’s first provider session, 2 for the next…' }) attempt: number;
   @ApiProperty({ description: 'Provider session id' }) sessionId: string;
   @ApiProperty({ description: 'Provider check_id: verification of archive copies (QR code)' }) checkId: string;
-  @ApiProperty({ enum: ['STARTED', 'PROCESS', 'FINISHED', 'CANCELED'] }) status: string;
+  @ApiProperty({ enum: ['STARTING', 'STARTED', 'PROCESS', 'FINISHED', 'CANCELED', 'RELEASED'] }) status: string;
   @ApiPropertyOptional({ enum: ['EXPIRED', 'LIVENESS', 'FACE2FACE', 'EDOCUMENT', 'OTHER'], nullable: true, type: String }) failureReason: string | null;
   @ApiPropertyOptional({ enum: ['SIGNATURE_INVALID', 'CONTENT_MISMATCH', 'IDENTITY_MISMATCH'], nullable: true, type: String, description: 'Why Kezek rejected a FINISHED round' })
   rejectionReason: string | null;

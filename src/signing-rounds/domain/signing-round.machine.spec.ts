@@ -3,12 +3,16 @@ import { type RoundContext, type RoundEvent, roundStatusOf, type RoundStatus, si
 
 const ctx: RoundContext = { signerId: 's1', failureReason: null, rejection: null };
 const valueOf: Record<RoundStatus, string | Record<string, string>> = {
+  STARTING: 'STARTING',
+  RELEASED: 'RELEASED',
   STARTED: { live: 'STARTED' },
   PROCESS: { live: 'PROCESS' },
   FINISHED: 'FINISHED',
   CANCELED: 'CANCELED',
 };
 
+const SESSION: RoundEvent = { type: 'SESSION_STARTED' };
+const RELEASE: RoundEvent = { type: 'RESERVATION_RELEASED' };
 const OPENED: RoundEvent = { type: 'SIGN_PAGE_OPENED' };
 const ACCEPTED: RoundEvent = { type: 'PROVIDER_FINISHED', verdict: { accepted: true } };
 const REJECTED: RoundEvent = { type: 'PROVIDER_FINISHED', verdict: { accepted: false, reason: 'IDENTITY_MISMATCH', message: 'IIN differs' } };
@@ -16,7 +20,13 @@ const CANCELED: RoundEvent = { type: 'PROVIDER_CANCELED', failureReason: 'LIVENE
 const DEADLINE: RoundEvent = { type: 'DEADLINE_PASSED' };
 
 type Row = [from: RoundStatus, event: RoundEvent, to: RoundStatus, effects: string[]];
+const PROVIDER_EVENTS = [OPENED, ACCEPTED, REJECTED, CANCELED, DEADLINE];
 const rows: Row[] = [
+  ['STARTING', SESSION, 'STARTED', []],
+  ['STARTING', RELEASE, 'RELEASED', []],
+  // A reservation has no provider session yet: nothing the provider says applies to it.
+  ...PROVIDER_EVENTS.map((event): Row => ['STARTING', event, 'STARTING', []]),
+  ...(['STARTED', 'PROCESS'] as const).flatMap((from) => [SESSION, RELEASE].map((event): Row => [from, event, from, []])),
   ['STARTED', OPENED, 'PROCESS', []],
   ['STARTED', ACCEPTED, 'FINISHED', ['roundAccepted']],
   ['STARTED', REJECTED, 'FINISHED', ['roundRejected']],
@@ -27,7 +37,7 @@ const rows: Row[] = [
   ['PROCESS', REJECTED, 'FINISHED', ['roundRejected']],
   ['PROCESS', CANCELED, 'CANCELED', ['roundCanceled']],
   ['PROCESS', DEADLINE, 'CANCELED', ['roundCanceled']],
-  ...(['FINISHED', 'CANCELED'] as const).flatMap((from) => [OPENED, ACCEPTED, REJECTED, CANCELED, DEADLINE].map((event): Row => [from, event, from, []])),
+  ...(['FINISHED', 'CANCELED', 'RELEASED'] as const).flatMap((from) => [SESSION, RELEASE, ...PROVIDER_EVENTS].map((event): Row => [from, event, from, []])),
 ];
 
 describe('signing round machine: every (state, event) pair', () => {
@@ -37,9 +47,12 @@ describe('signing round machine: every (state, event) pair', () => {
     expect(step.effects.map((e) => e.type)).toEqual(effects);
   });
 
-  it('starts in STARTED', () => {
+  it('starts in STARTING (a reservation) and is STARTED once its session is recorded', () => {
     const start = startMachine<RoundContext>(signingRoundMachine, { signerId: 's1' });
-    expect(roundStatusOf(start.state.value)).toBe('STARTED');
+    expect(roundStatusOf(start.state.value)).toBe('STARTING');
+    expect(start.effects).toEqual([]);
+    const started = stepMachine<RoundContext>(signingRoundMachine, start.state, SESSION);
+    expect(started.state.value).toEqual({ live: 'STARTED' });
   });
 
   it('carries the rejection reason and the provider failure reason', () => {

@@ -1,6 +1,0 @@
-/** Queue of the provider archive download that follows every FINISHED round. */
-export const ROUND_ARCHIVE_QUEUE = 'round-archive';
-
-export interface RoundArchiveJob {
-  roundId: string;
-}

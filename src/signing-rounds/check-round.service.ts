@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { CloudEdsError } from '../cloud-eds/cloud-eds.errors.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { isOpen, isPastDeadline, roundDocumentFacts } from './domain/round-rules.js';
+import { type Observation, ObserveRoundService } from './observe-round.service.js';
+import { ProviderFailures } from './provider-failures.service.js';
+import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './round-archive-job.js';
+import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
+import { RoundDocument } from './round-document.entity.js';
+import { RoundOutcomeService } from './round-outcome.service.js';
+import { stepRound } from './round-state.js';
+import { hasSession, SigningRound } from './signing-round.entity.js';
+
+/**
+ * Learns how a round stands from the provider's status/result API and applies it: webhooks, the return page
+ * and polling are only reasons to ask. Observe (provider, no locks), then in one transaction with the
+ * envelope locked: step the round machine, keep the verified documents, carry out the effects.
+ */
+@Injectable()
+export class CheckRoundService {
+  private readonly logger = new Logger('Signing');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly transitions: EnvelopeTransitionsService,
+    private readonly observer: ObserveRoundService,
+    private readonly outcome: RoundOutcomeService,
+    private readonly failures: ProviderFailures,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  /**
+   * Idempotent: a round not open (already final, or a reservation not yet handed out), or an answer that
+   * changes nothing, is a no-op. Provider trouble is retried with backoff, never given up on while the
+   * round is live.
+   */
+  async checkRound(job: RoundCheckJob): Promise<void> {
+    const round = await this.db.getRepository(SigningRound).findOneBy({ id: job.roundId });
+    if (!round || !isOpen(round.status) || !hasSession(round)) return;
+    let observation: Observation;
+    try {
+      observation = await this.observer.observe(round);
+    } catch (error) {
+      if (!(error instanceof CloudEdsError)) throw error;
+      if (error.retryable) {
+        const failures = (job.failures ?? 0) + 1;
+        const delay = Math.min(2 ** failures, 300) * 1000;
+        this.logger.warn({ roundId: round.id, kind: error.kind, failures }, 'provider unavailable; round check rescheduled');
+        await this.failures.record(round, 'session.status', error, { roundId: round.id, failures, retryInSeconds: delay / 1000 });
+        await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry', failures }, { startAfter: new Date(Date.now() + delay) });
+        return;
+      }
+      await this.failures.record(round, 'session.status', error, { roundId: round.id });
+      throw new AppError('PROVIDER_REJECTED', `The signing provider refused the status request (${error.providerMessage ?? error.kind})`);
+    }
+
+    await this.db.transaction(async (manager) => {
+      const envelope = await this.transitions.lock(manager, round.organisationId, round.envelopeId);
+      const current = await manager.getRepository(SigningRound).findOneByOrFail({ id: round.id });
+      if (!isOpen(current.status)) return; // another check won the race
+      if (!observation.event) {
+        await manager.getRepository(SigningRound).update({ id: round.id }, { lastCheckedAt: new Date() });
+        return;
+      }
+      const from = current.status;
+      const step = await stepRound(manager, current, observation.event, { lastCheckedAt: new Date() });
+      const status = current.status;
+      for (const document of observation.documents ?? []) {
+        await manager.getRepository(RoundDocument).insert({
+          roundId: round.id,
+          documentId: document.documentId,
+          organisationId: round.organisationId,
+          providerDocumentId: document.providerDocumentId,
+          cms: document.cms,
+          cmsSha256: sha256Hex(document.cms),
+          report: document.report,
+          accepted: step.state.context.rejection === null,
+          ...roundDocumentFacts(document.report),
+        });
+      }
+      await this.audit.append(manager, {
+        organisationId: round.organisationId,
+        envelopeId: round.envelopeId,
+        type: 'round.status',
+        actor: { kind: 'provider', id: round.sessionId },
+        data: {
+          roundId: round.id,
+          trigger: job.trigger,
+          from,
+          to: status,
+          failureReason: step.state.context.failureReason,
+          rejection: step.state.context.rejection,
+        },
+      });
+      for (const effect of step.effects) await this.outcome.carryOut(manager, envelope, round, effect);
+      // The provider's archive of the signed copies is fetched and kept once the round has committed.
+      if (status === 'FINISHED') await this.jobs.send<RoundArchiveJob>(manager, ROUND_ARCHIVE_QUEUE, { roundId: round.id }, { singletonKey: round.id });
+    });
+    this.jobs.wake(ROUND_CHECK_QUEUE);
+    this.jobs.wake(ROUND_ARCHIVE_QUEUE);
+    this.webhooks.wakeDeliveries();
+
+    if (job.trigger === 'poll') await this.schedulePoll(round);
+  }
+
+  /** Polling goes on while the round is open; past the deadline the deadline check takes over. */
+  private async schedulePoll(round: SigningRound): Promise<void> {
+    const latest = await this.db.getRepository(SigningRound).findOneBy({ id: round.id });
+    if (!latest || !isOpen(latest.status) || isPastDeadline(latest.expiresAt, Date.now())) return;
+    await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'poll' }, { startAfter: new Date(Date.now() + this.config.ROUND_POLL_SECONDS * 1000) });
+  }
+}

@@ -1,0 +1,66 @@
+import type { EntityManager } from 'typeorm';
+import { type PersistedState, startMachine, type Step, stepMachine } from '../common/domain/machine-step.js';
+import { isFinal } from './domain/round-rules.js';
+import {
+  type RoundContext,
+  type RoundEffect,
+  type RoundEvent,
+  roundStatusOf,
+  SIGNING_ROUND_MACHINE_VERSION,
+  SIGNING_ROUND_MACHINE_VERSIONS_READ,
+  signingRoundMachine,
+} from './domain/signing-round.machine.js';
+import { SigningRound } from './signing-round.entity.js';
+
+/**
+ * The round's machine snapshot is its state. The columns queries filter on (status, failure and rejection
+ * reasons, finished_at) are derived from it here, the only place that writes them.
+ */
+export function roundColumns(state: PersistedState<RoundContext>, now = new Date()) {
+  const status = roundStatusOf(state.value);
+  return {
+    machineState: state,
+    machineVersion: SIGNING_ROUND_MACHINE_VERSION,
+    status,
+    failureReason: state.context.failureReason,
+    rejectionReason: state.context.rejection?.reason ?? null,
+    rejectionMessage: state.context.rejection?.message ?? null,
+    finishedAt: isFinal(status) ? now : null,
+  };
+}
+
+/** The stored snapshot, refused when a build that does not know its machine version wrote it. */
+export function readRoundState(round: Pick<SigningRound, 'id' | 'machineVersion' | 'machineState'>): PersistedState<RoundContext> {
+  if (!(SIGNING_ROUND_MACHINE_VERSIONS_READ as readonly number[]).includes(round.machineVersion)) {
+    throw new Error(
+      `Signing round ${round.id} was stored by round machine version ${round.machineVersion}; this build reads versions ${SIGNING_ROUND_MACHINE_VERSIONS_READ.join(', ')}. Run the matching Kezek version or migrate the row.`,
+    );
+  }
+  return round.machineState;
+}
+
+type NewRound = Pick<SigningRound, 'organisationId' | 'envelopeId' | 'signerId' | 'attempt' | 'routingOrder' | 'sessionId' | 'checkId' | 'uploads' | 'expiresAt'>;
+
+/** A new round in the machine's initial state (STARTING). */
+export async function insertRound(manager: EntityManager, fields: NewRound): Promise<SigningRound> {
+  const start = startMachine<RoundContext, RoundEffect>(signingRoundMachine, { signerId: fields.signerId });
+  const repository = manager.getRepository(SigningRound);
+  return repository.save(repository.create({ ...fields, ...roundColumns(start.state) }));
+}
+
+/**
+ * Applies `event` to a stored round and writes the next snapshot with its derived columns (plus `extra`
+ * columns the caller owns). The round row must be protected by the caller (envelope lock).
+ */
+export async function stepRound(
+  manager: EntityManager,
+  round: SigningRound,
+  event: RoundEvent,
+  extra: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt'>> = {},
+): Promise<Step<RoundContext, RoundEffect>> {
+  const step = stepMachine<RoundContext, RoundEffect>(signingRoundMachine, readRoundState(round), event);
+  const columns = roundColumns(step.state);
+  await manager.getRepository(SigningRound).update({ id: round.id }, { ...columns, ...extra });
+  Object.assign(round, columns, extra);
+  return step;
+}

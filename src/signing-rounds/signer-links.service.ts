@@ -1,0 +1,109 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, Not } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { Actor } from '../common/http/actor.js';
+import { hashLinkToken, isWellFormedLinkToken } from '../envelopes/domain/link-token.js';
+import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
+import { Envelope } from '../envelopes/entities/envelope.entity.js';
+import { Signer } from '../envelopes/entities/signer.entity.js';
+import { envelopeSummary, EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { CheckRoundService } from './check-round.service.js';
+import { isLive } from './domain/round-rules.js';
+import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
+import { hasSession, SigningRound } from './signing-round.entity.js';
+import './signing-round.errors.js';
+
+export interface LinkView {
+  envelope: Envelope;
+  signer: Signer;
+  documents: EnvelopeDocument[];
+  liveRound: SigningRound | null;
+  rounds: SigningRound[];
+}
+
+/** The signer's durable link `/s/{token}`: what the page shows, opening it, declining, coming back. */
+@Injectable()
+export class SignerLinksService {
+  private readonly logger = new Logger('Signing');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly transitions: EnvelopeTransitionsService,
+    private readonly checks: CheckRoundService,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  /** The signer a link token belongs to; 404 for anything else (malformed, unknown). */
+  async signerByToken(token: string): Promise<Signer> {
+    const signer = isWellFormedLinkToken(token) ? await this.db.getRepository(Signer).findOneBy({ linkTokenHash: hashLinkToken(token) }) : null;
+    if (!signer) throw new AppError('SIGNER_LINK_NOT_FOUND', 'This signing link is not valid');
+    return signer;
+  }
+
+  async view(token: string): Promise<LinkView> {
+    const signer = await this.signerByToken(token);
+    const envelope = await this.db.getRepository(Envelope).findOneByOrFail({ id: signer.envelopeId });
+    const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } });
+    // Rounds with a provider session (a reservation still starting has none to show).
+    const rounds = (await this.db.getRepository(SigningRound).find({ where: { signerId: signer.id }, order: { createdAt: 'ASC' } })).filter(hasSession);
+    const now = Date.now();
+    const liveRound = rounds.find((r) => isLive(r, now)) ?? null;
+    return { envelope, signer, documents, liveRound, rounds };
+  }
+
+  /** Opening the link page: recorded with IP and user agent (audit trail and `signer.link_opened`). */
+  async recordOpen(token: string, actor: Actor): Promise<void> {
+    const signer = await this.signerByToken(token);
+    await this.db.transaction(async (manager) => {
+      const envelope = await this.transitions.lock(manager, signer.organisationId, signer.envelopeId);
+      await manager.getRepository(Signer).update({ id: signer.id }, { lastOpenedAt: new Date() });
+      await this.audit.append(manager, {
+        organisationId: envelope.organisationId,
+        envelopeId: envelope.id,
+        type: 'signer.link_opened',
+        actor: { kind: 'signer', id: signer.id },
+        ip: actor.ip,
+        userAgent: actor.userAgent,
+      });
+      await this.webhooks.emit(manager, envelope.organisationId, 'signer.link_opened', {
+        envelope: envelopeSummary(envelope),
+        signer: { id: signer.id },
+      }, { envelopeId: envelope.id });
+    });
+    this.webhooks.wakeDeliveries();
+  }
+
+  async decline(token: string, reason: string, actor: Actor): Promise<void> {
+    const signer = await this.signerByToken(token);
+    await this.db.transaction(async (manager) => {
+      const envelope = await this.transitions.lock(manager, signer.organisationId, signer.envelopeId);
+      const changed = await this.transitions.apply(manager, envelope, { type: 'SIGNER_DECLINED', signerId: signer.id, reason }, { ...actor, kind: 'signer', id: signer.id });
+      if (!changed) throw new AppError('SIGNER_NOT_ACTIVE', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; it can no longer be declined`);
+    });
+    this.webhooks.wakeDeliveries();
+  }
+
+  /**
+   * The provider sent the signer back: keep what the redirect said (a hint only) and ask the provider
+   * straight away, so the page can show the real outcome.
+   */
+  async returned(token: string, status: string | undefined, reason: string | undefined): Promise<void> {
+    const signer = await this.signerByToken(token);
+    const round = await this.db.getRepository(SigningRound).findOne({ where: { signerId: signer.id, sessionId: Not(IsNull()) }, order: { createdAt: 'DESC' } });
+    if (!round) return;
+    await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
+    try {
+      await this.checks.checkRound({ roundId: round.id, trigger: 'return' });
+    } catch (error) {
+      // The page says "being confirmed"; the background check carries on.
+      this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');
+      await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry' }, { startAfter: new Date(Date.now() + 5000) });
+    }
+  }
+}

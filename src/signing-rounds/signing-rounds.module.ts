@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { EnvelopesModule } from '../envelopes/envelopes.module.js';
+import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { CheckRoundService } from './check-round.service.js';
+import { ObserveRoundService } from './observe-round.service.js';
+import { ProviderFailures } from './provider-failures.service.js';
+import { ProviderWebhooksController } from './provider-webhooks.controller.js';
+import { ProviderWebhooksService } from './provider-webhooks.service.js';
+import { RoundCheckJobHandler } from './round-check-job.handler.js';
+import { RoundOutcomeService } from './round-outcome.service.js';
+import { RoundStartLocks } from './round-start-locks.js';
+import { SignerLinksService } from './signer-links.service.js';
+import { StartRoundService } from './start-round.service.js';
+import { SignerPagesController } from './signer-pages.controller.js';
+import './signing-round.errors.js';
+import { TrustAnchorsService } from './trust-anchors.service.js';
+
+/**
+ * Signing rounds: one provider session per signer attempt. The signer link pages, starting a round,
+ * checking it (polling, deadline, provider webhooks, the return page) and carrying out its outcome on the
+ * envelope.
+ */
+@Module({
+  imports: [AuditModule, WebhooksModule, OrganisationsModule, EnvelopesModule],
+  controllers: [SignerPagesController, ProviderWebhooksController],
+  providers: [
+    SignerLinksService,
+    StartRoundService,
+    CheckRoundService,
+    ObserveRoundService,
+    RoundOutcomeService,
+    ProviderFailures,
+    RoundStartLocks,
+    ProviderWebhooksService,
+    RoundCheckJobHandler,
+    TrustAnchorsService,
+  ],
+  exports: [TrustAnchorsService],
+})
+export class SigningRoundsModule {}

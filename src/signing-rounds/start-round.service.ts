@@ -1,0 +1,199 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { Actor } from '../common/http/actor.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
+import type { Envelope } from '../envelopes/entities/envelope.entity.js';
+import { Signer } from '../envelopes/entities/signer.entity.js';
+import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { CheckRoundService } from './check-round.service.js';
+import { DEADLINE_GRACE_MS, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
+import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
+import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
+import { previousGroupCms } from './round-inputs.js';
+import { RoundStartLocks } from './round-start-locks.js';
+import { insertRound, stepRound } from './round-state.js';
+import { SignerLinksService } from './signer-links.service.js';
+import { hasSession, SigningRound } from './signing-round.entity.js';
+
+/** What the first transaction decided: hand out a live session, finish an orphaned reservation, or start one. */
+type Plan = { kind: 'live' | 'resume' | 'reserved'; round: SigningRound; envelope: Envelope; signer: Signer };
+
+const STILL_OPEN = 'Your previous signing session is still being closed by the provider; please try again in a minute';
+
+/**
+ * The signer presses Sign: reuse their live provider session or create one (uploading the original for the
+ * first group, else the previous group's CMS), and answer the provider's sign page URL.
+ *
+ * The provider is never called while a row lock is held:
+ * 1. one short transaction (envelope, then signer locked) reserves the round: a STARTING row, which the
+ *    partial unique index counts as the signer's one live session;
+ * 2. after its commit the session is created and each document uploaded; each answer is written to the
+ *    reservation as it comes (the session id first);
+ * 3. a second short transaction marks the round STARTED; only then is its sign page handed to the signer.
+ *
+ * Presses of one signer are serialised by RoundStartLocks (an advisory lock, no row lock): a concurrent press
+ * waits, then finds the session. The lock dies with a crashed process, so a press that takes it and finds a
+ * reservation still STARTING knows its starter is gone. The guide (003) gives no way to find or close a
+ * session whose id was never recorded, so such a reservation is resolved without making a second session
+ * while one of it may be live:
+ * - session and every upload recorded (a crash right after the provider answered): completed, and that
+ *   session is handed out;
+ * - anything less: any session it made was never handed out and is dead 30 minutes after it was made
+ *   (expires_at of the reservation); until then the press is refused (SESSION_STILL_OPEN), then the
+ *   reservation is RELEASED (not an attempt) and a fresh one made.
+ * A provider failure while the starter is alive undoes the reservation, as a rolled-back start did.
+ */
+@Injectable()
+export class StartRoundService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly links: SignerLinksService,
+    private readonly checks: CheckRoundService,
+    private readonly transitions: EnvelopeTransitionsService,
+    private readonly providers: ProviderCredentialsService,
+    private readonly failures: ProviderFailures,
+    private readonly locks: RoundStartLocks,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  async startSigning(token: string, actor: Actor): Promise<string> {
+    const found = await this.links.signerByToken(token);
+    const redirectUrl = `${this.config.publicBaseUrl}/s/${token}/return`;
+    // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
+    const stale = await this.db.getRepository(SigningRound).findOne({ where: { signerId: found.id, status: In(['STARTED', 'PROCESS']), expiresAt: LessThan(new Date()) } });
+    if (stale) await this.checks.checkRound({ roundId: stale.id, trigger: 'deadline' });
+
+    const plan = await this.locks.holding(found.id, async (manager) => {
+      const plan = await this.plan(manager, found);
+      if (plan.kind === 'reserved') await this.callProvider(manager, plan);
+      if (plan.kind !== 'live') await this.complete(manager, plan.round, actor, plan.kind === 'resume');
+      return plan;
+    });
+    if (!hasSession(plan.round)) throw new Error(`Round ${plan.round.id} was handed out without a session`);
+    this.jobs.wake(ROUND_CHECK_QUEUE);
+    this.webhooks.wakeDeliveries();
+    const client = await this.providers.clientFor(found.organisationId);
+    return client.signUrl({ sessionId: plan.round.sessionId, redirectUrl, language: plan.envelope.language });
+  }
+
+  /** The first short transaction: checks, then the live round, an orphaned reservation to finish, or a new one. */
+  private async plan(manager: EntityManager, found: Signer): Promise<Plan> {
+    return manager.transaction(async (tx) => {
+      const envelope = await this.transitions.lock(tx, found.organisationId, found.envelopeId);
+      const signer = await tx.getRepository(Signer).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: found.id }).getOneOrFail();
+      if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
+      if (signer.status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', signer.status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${signer.status.toLowerCase()}`);
+      const open = await tx.getRepository(SigningRound).findOne({ where: { signerId: signer.id, status: In(['STARTING', 'STARTED', 'PROCESS']) } });
+      const now = Date.now();
+      if (open && open.status !== 'STARTING') {
+        if (isLive(open, now)) return { kind: 'live', round: open, envelope, signer };
+        // Past its 30 minutes but the provider has not ended it (or could not be asked): a second live
+        // session for this signer is never made.
+        throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
+      }
+      if (open) {
+        // This press holds the signer's start lock, so whoever reserved the round is gone.
+        const documents = await tx.getRepository(EnvelopeDocument).countBy({ envelopeId: envelope.id });
+        if (open.sessionId && open.uploads.length === documents && open.expiresAt.getTime() > now) return { kind: 'resume', round: open, envelope, signer };
+        if (!isPastDeadline(open.expiresAt, now)) throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
+        await stepRound(tx, open, { type: 'RESERVATION_RELEASED' });
+        await this.audit.append(tx, {
+          organisationId: envelope.organisationId,
+          envelopeId: envelope.id,
+          type: 'round.released',
+          actor: { kind: 'system' },
+          data: { roundId: open.id, attempt: open.attempt, sessionId: open.sessionId },
+        });
+      }
+      const attempt = (await tx.getRepository(SigningRound).countBy({ signerId: signer.id })) + 1;
+      const round = await insertRound(tx, {
+        organisationId: envelope.organisationId,
+        envelopeId: envelope.id,
+        signerId: signer.id,
+        attempt,
+        routingOrder: signer.routingOrder,
+        sessionId: null,
+        checkId: null,
+        uploads: [],
+        expiresAt: reservationDeadline(now),
+      });
+      return { kind: 'reserved', round, envelope, signer };
+    });
+  }
+
+  /**
+   * Creates the session and uploads each document, no lock held, writing each answer to the reservation as
+   * it comes. A provider failure (or running past START_BUDGET_MS) undoes the reservation: a session it
+   * made was never handed out and dies unseen.
+   */
+  private async callProvider(manager: EntityManager, { round, envelope, signer }: Plan): Promise<void> {
+    const rounds = manager.getRepository(SigningRound);
+    const documents = await manager.getRepository(EnvelopeDocument).find({
+      where: { envelopeId: envelope.id },
+      order: { position: 'ASC' },
+      select: { id: true, name: true, position: true, content: true, sha256: true },
+    });
+    const reservedAt = Date.now();
+    const withinBudget = () => {
+      if (Date.now() - reservedAt > START_BUDGET_MS) throw new AppError('PROVIDER_UNAVAILABLE', 'The signing provider is too slow right now; please try again in a minute');
+    };
+    try {
+      const client = await this.providers.clientFor(envelope.organisationId);
+      const startedAt = Date.now();
+      const session = await this.failures.call(round, 'session.create', () =>
+        client.createSession({ iin: signer.iin, phone: signer.phone, documentType: envelope.documentType }),
+      );
+      // From here the session is known: its own 30 minutes replace the reservation's deadline.
+      Object.assign(round, { sessionId: session.sessionId, checkId: session.checkId, expiresAt: new Date(startedAt + PROVIDER_SESSION_MS) });
+      await rounds.update({ id: round.id }, { sessionId: round.sessionId, checkId: round.checkId, expiresAt: round.expiresAt });
+      for (const document of documents) {
+        withinBudget();
+        const input = (await previousGroupCms(manager, document.id, signer.routingOrder)) ?? document.content;
+        const uploaded = await this.failures.call(round, 'document.upload', () => client.uploadDocument({ sessionId: session.sessionId, name: document.name, file: input }));
+        round.uploads = [...round.uploads, { documentId: document.id, providerDocumentId: uploaded.id, inputSha256: sha256Hex(input) }];
+        await rounds.update({ id: round.id }, { uploads: round.uploads });
+      }
+      withinBudget();
+    } catch (error) {
+      await rounds.delete({ id: round.id, status: 'STARTING' });
+      // Recorded in a transaction of its own: the audit trail keeps the failed call.
+      if (error instanceof ProviderCallError) await this.failures.record(error.scope, error.operation, error.providerError);
+      throw error;
+    }
+  }
+
+  /** The second short transaction: the reservation becomes STARTED, and its session may be handed out. */
+  private async complete(manager: EntityManager, round: SigningRound, actor: Actor, resumed: boolean): Promise<void> {
+    await manager.transaction(async (tx) => {
+      await this.transitions.lock(tx, round.organisationId, round.envelopeId);
+      const current = await tx.getRepository(SigningRound).findOneByOrFail({ id: round.id });
+      if (current.status !== 'STARTING') throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
+      await stepRound(tx, current, { type: 'SESSION_STARTED' });
+      Object.assign(round, current);
+      await this.audit.append(tx, {
+        organisationId: round.organisationId,
+        envelopeId: round.envelopeId,
+        type: 'round.started',
+        actor: { kind: 'signer', id: round.signerId },
+        ip: actor.ip,
+        userAgent: actor.userAgent,
+        data: { roundId: round.id, attempt: round.attempt, sessionId: round.sessionId, checkId: round.checkId, uploads: round.uploads, ...(resumed ? { resumed: true } : {}) },
+      });
+      const poll = this.config.ROUND_POLL_SECONDS * 1000;
+      await this.jobs.send<RoundCheckJob>(tx, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'poll' }, { startAfter: new Date(Date.now() + poll) });
+      await this.jobs.send<RoundCheckJob>(tx, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'deadline' }, { startAfter: new Date(round.expiresAt.getTime() + DEADLINE_GRACE_MS) });
+    });
+  }
+}
