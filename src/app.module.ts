@@ -15,6 +15,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { EnvelopesModule } from './envelopes/envelopes.module.js';
 import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
+import { SandboxKycModule } from './sandbox/kyc/sandbox-kyc.module.js';
+import { KycModule } from './kyc/kyc.module.js';
 import { ArchivesModule } from './archives/archives.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
@@ -44,11 +46,12 @@ export class AppModule {
         EnvelopesModule,
         HealthModule,
         CloudEdsModule,
+        KycModule,
         ArchivesModule,
         VerificationModule,
         EvidenceModule,
-        // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
-        ...(config.sandboxEnabled ? [SandboxModule] : []),
+        // The local provider (Cloud EDS, identity products) under /sandbox (default: on with the embedded database).
+        ...(config.sandboxEnabled ? [SandboxModule, SandboxKycModule] : []),
       ],
     };
   }
