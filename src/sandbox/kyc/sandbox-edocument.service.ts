@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isValidIin } from '../../cms/iin.js';
 import { EDOCUMENT_TYPES, isEDocumentType, type EDocumentType } from '../../kyc/edocument/edocument.types.js';
-import { fullName } from '../domain/kazakh-names.js';
+import { fullName, type PersonName } from '../domain/kazakh-names.js';
 import { ProviderApiError } from '../sandbox.errors.js';
 import { SandboxClock } from '../sandbox-clock.js';
 import { SandboxPeopleService } from '../sandbox-people.service.js';
@@ -25,6 +25,8 @@ function fontBytes(): Buffer {
 }
 
 const PHONE = /^77\d{9}$/;
+/** Every sandbox document was issued on the same day: the same person always gets the same document. */
+const ISSUED_ON = new Date(Date.UTC(2019, 4, 15));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InboxMessage {
@@ -87,20 +89,27 @@ export class SandboxEDocumentService {
     const request = await this.db.getRepository(SandboxEDocumentRequest).findOne({ where: [{ id: sessionId, clientId: client.id }, { flowSessionId: sessionId, clientId: client.id }] });
     if (!request) throw assumedError('FLOW_SESSION_NOT_FOUND');
     if (request.status !== 'RECEIVED') throw eDocumentError('NOT_REQUESTED');
-    const pdf = await this.answer(request, 'pdf');
-    const image = await this.answer(request, 'image');
-    return { document_pdf: pdf.document_pdf as string, document_image: image.document_image as string };
+    const type = request.documentType as EDocumentType;
+    const name = await this.people.nameOf(request.iin);
+    const resultJson = eDocumentResultJson(type, { iin: request.iin, name }, ISSUED_ON);
+    return {
+      document_pdf: Buffer.from(await this.documentPdf(type, request.iin, name, resultJson)).toString('base64'),
+      document_image: documentImagePng(request.iin, type).toString('base64'),
+    };
+  }
+
+  private documentPdf(type: EDocumentType, iin: string, name: PersonName, resultJson: Record<string, unknown>): Promise<Uint8Array> {
+    const title = `${EDOCUMENT_TYPES[type]} № ${eDocumentNumber(type, iin)} · ${fullName(name)}`;
+    return eDocumentPdf(title, resultJson, facePhotoPng(iin), fontBytes());
   }
 
   /** The approve answer of a request (004 §3); the file asked for, or none. */
   async answer(request: Pick<SandboxEDocumentRequest, 'documentType' | 'iin' | 'receivedAt' | 'createdAt'>, file: 'pdf' | 'image' | null): Promise<Record<string, unknown>> {
     const type = request.documentType as EDocumentType;
     const name = await this.people.nameOf(request.iin);
-    const issued = new Date(Date.UTC(2019, 4, 15));
-    const resultJson = eDocumentResultJson(type, { iin: request.iin, name }, issued);
+    const resultJson = eDocumentResultJson(type, { iin: request.iin, name }, ISSUED_ON);
     const face = facePhotoPng(request.iin);
     const number = eDocumentNumber(type, request.iin);
-    const title = `${EDOCUMENT_TYPES[type]} № ${number} · ${fullName(name)}`;
     return {
       document_type: type,
       result_json: resultJson,
@@ -109,7 +118,7 @@ export class SandboxEDocumentService {
       barcode: barcodePng(number).toString('base64'),
       document_image: file === 'image' ? documentImagePng(request.iin, type).toString('base64') : null,
       gender: genderOf(request.iin),
-      document_pdf: file === 'pdf' ? Buffer.from(await eDocumentPdf(title, resultJson, face, fontBytes())).toString('base64') : null,
+      document_pdf: file === 'pdf' ? Buffer.from(await this.documentPdf(type, request.iin, name, resultJson)).toString('base64') : null,
     };
   }
 

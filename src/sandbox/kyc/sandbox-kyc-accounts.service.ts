@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SecretBox } from '../../common/crypto/secret-box.js';
@@ -43,12 +43,9 @@ export class SandboxKycAccountsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
-    secretsKey?: Buffer,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'secretsKey'>,
   ) {
-    const key = secretsKey ?? config?.secretsKey;
-    if (!key) throw new Error('SandboxKycAccountsService: a secrets key is required');
-    this.box = new SecretBox(key);
+    this.box = new SecretBox(config.secretsKey);
   }
 
   /** Creates a flow (and, without `clientId`, a new client for it), as the cabinet does. */

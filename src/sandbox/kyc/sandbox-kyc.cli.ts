@@ -10,7 +10,7 @@ export async function createSandboxFlowCommand(
   secretsKey: Buffer,
   options: { name: string; technologies: string; client?: string },
 ): Promise<{ value: { apiKey: string; technologies: string[]; backendApiKey: string }; text: string }> {
-  const created = await new SandboxKycAccountsService(db, undefined, secretsKey).createFlow({ name: options.name, technologies: options.technologies, clientId: options.client });
+  const created = await new SandboxKycAccountsService(db, { secretsKey }).createFlow({ name: options.name, technologies: options.technologies, clientId: options.client });
   return {
     value: { apiKey: created.apiKey, technologies: created.technologies, backendApiKey: created.backendApiKey },
     text: [
