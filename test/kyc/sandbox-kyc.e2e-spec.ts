@@ -222,12 +222,12 @@ describe('identity sandbox: Flow Remote and E-Document', () => {
     await expect(edocumentClient(t, other.backendApiKey).request('identity_card', { iin: freshIin(), phone: PHONE })).resolves.toBeDefined();
   });
 
-  it('every one of the 24 document types answers a realistic document with the owner and its own part', async () => {
+  it('document types over HTTP answer a realistic document with the owner and its own part (all 24: edocument-data.spec)', async () => {
     const flow = await sandboxFlow(t, 'ED');
     const client = edocumentClient(t, flow.backendApiKey);
     expect(EDOCUMENT_TYPE_NAMES).toHaveLength(24);
     const iin = freshIin();
-    for (const type of EDOCUMENT_TYPE_NAMES) {
+    for (const type of ['driver_license', 'tech_passport', 'attorney'] as const) {
       const { backendSessionId } = await client.request(type, { iin, phone: PHONE });
       // Files are checked in the test above (each takes a rendered PDF or picture); here the JSON of every type.
       const document = await client.approve({ backendSessionId, code: await otpOf(t, flow.backendApiKey, backendSessionId), file: false, fileType: 'pdf' });
