@@ -41,7 +41,6 @@ interface TypeRule {
   extra(subject: EDocumentSubject, seed: string, birthDate: string): Record<string, unknown>;
 }
 
-const none = () => ({});
 
 const RULES: Record<EDocumentType, TypeRule> = {
   identity_card: { issuer: MVD, validYears: 10, numberLength: 9, extra: (_s, seed) => ({ citizenship: { code: 'KAZ', nameRu: 'КАЗАХСТАН' }, nationality: { code: '005', nameRu: 'КАЗАХ' }, birthPlace: { country: 'КАЗАХСТАН', city: `АЛМАТЫ` }, mrz: `IDKAZ${digits(seed, 9)}<<<<<<` }) },
