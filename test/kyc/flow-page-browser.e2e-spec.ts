@@ -29,17 +29,19 @@ describeWithTools([CHROMIUM], 'identity flow page in Chromium', () => {
     const iin = freshIin();
     const { sessionId } = await client.createSession({ edocument: { iin: { value: iin, changeable: false }, phone: { value: PHONE } }, extra: { iin } });
     const { page, errors } = await browser.page();
+    // Each click submits a form and waits for the next page; a loaded machine may take a while.
+    page.setDefaultTimeout(60_000);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(client.personUrl(sessionId, { locale: 'ru', webView: true }));
     expect(await page.textContent('body')).toContain('Песочница не использует камеру');
     expect(await page.textContent('h2')).toBe('Проверка живости (Liveness)');
-    await page.click('button:text("Пройти")');
+    await page.click('button:text-is("Пройти")');
 
     expect(await page.textContent('h2')).toBe('Электронный документ (E-Document)');
     expect(await page.inputValue('#iin')).toBe(iin);
     expect(await page.getAttribute('#iin', 'readonly')).not.toBeNull();
     expect(await page.inputValue('#phone')).toBe(PHONE);
-    await page.click('button:text("Получить код от 1414")');
+    await page.click('button:text-is("Получить код от 1414")');
     expect(await page.textContent('body')).toContain('Код отправлен с номера 1414');
 
     const inbox = await browser.page();
@@ -49,35 +51,37 @@ describeWithTools([CHROMIUM], 'identity flow page in Chromium', () => {
     await inbox.page.close();
 
     await page.fill('#code', code === '000000' ? '111111' : '000000');
-    await page.click('button:text("Подтвердить")');
+    await page.click('button:text-is("Подтвердить")');
     expect(await page.textContent('[role=alert]')).toBe('Invalid OTP code');
     await page.fill('#code', code);
-    await page.click('button:text("Подтвердить")');
+    await page.click('button:text-is("Подтвердить")');
 
     expect(await page.textContent('h2')).toBe('Сравнение лиц (Face2Face)');
     expect(await page.textContent('body')).toContain('Эталон: фото из электронного документа.');
-    await page.click('button:text("Пройти")');
+    await page.click('button:text-is("Пройти")');
     expect(new URL(page.url()).pathname).toBe('/sandbox/remote/finished');
     expect(errors).toEqual([]);
 
     const result = await client.getResult(sessionId);
     expect(result).toMatchObject({ passed: true, edocument: { owner: { iin } }, face2face: { result: true } });
     expect(result!.raw.face2face_result).toBeDefined();
-  }, 120_000);
+  }, 240_000);
 
   it('failing liveness with a reason ends the flow at the redirect (en)', async () => {
     const flow = await sandboxFlow(t, 'LD,F2F');
     const client = flowClient(t, flow.apiKey);
     const { sessionId } = await client.createSession();
     const { page, errors } = await browser.page();
+    // Each click submits a form and waits for the next page; a loaded machine may take a while.
+    page.setDefaultTimeout(60_000);
     await page.setViewportSize({ width: 390, height: 844 });
     const redirect = `${t.baseUrl}/sandbox/remote/finished?locale=en&from=redirect`;
     await page.goto(client.personUrl(sessionId, { locale: 'en', redirect }));
     expect(await page.textContent('body')).toContain('The sandbox uses no camera');
     await page.selectOption('#reason', 'SPOOFING');
-    await page.click('button:text("Fail")');
+    await page.click('button:text-is("Fail")');
     expect(page.url()).toBe(redirect);
     expect(errors).toEqual([]);
     await expect(client.getResult(sessionId)).resolves.toMatchObject({ passed: false, failureReasons: ['LIVENESS'], liveness: { result: false, failureReason: { type: 'SPOOFING' } } });
-  }, 60_000);
+  }, 120_000);
 });
