@@ -17,6 +17,8 @@ import { CloudEdsModule } from './cloud-eds/cloud-eds.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
 import { SigningRoundsModule } from './signing-rounds/signing-rounds.module.js';
 import { NO_PROVIDER_ACCOUNTS, PROVIDER_ACCOUNT_PROVISIONER } from './organisations/provider-account-provisioner.js';
+import { SandboxKycModule } from './sandbox/kyc/sandbox-kyc.module.js';
+import { KycModule } from './kyc/kyc.module.js';
 import { ArchivesModule } from './archives/archives.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
@@ -50,11 +52,12 @@ export class AppModule {
         SigningRoundsModule,
         HealthModule,
         CloudEdsModule,
+        KycModule,
         ArchivesModule,
         VerificationModule,
         EvidenceModule,
-        // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
-        ...(config.sandboxEnabled ? [SandboxModule] : []),
+        // The local provider (Cloud EDS, identity products) under /sandbox (default: on with the embedded database).
+        ...(config.sandboxEnabled ? [SandboxModule, SandboxKycModule] : []),
       ],
     };
   }

@@ -16,6 +16,7 @@ const LAYERS: string[][] = [
   ['common', 'web'],
   ['cms', 'database'],
   ['jobs', 'cloud-eds', 'audit'],
+  ['kyc'],
   ['organisations'],
   ['webhooks'],
   ['envelopes'],
@@ -37,6 +38,8 @@ const ALLOWED: Record<string, string> = {
   // Feature CLI commands open the database the way every command does.
   'organisations/organisations.cli.ts -> cli/cli-database.ts': 'cli helper',
   'sandbox/sandbox.cli.ts -> cli/cli-database.ts': 'cli helper',
+  'kyc/kyc.cli.ts -> cli/cli-database.ts': 'cli helper',
+  'sandbox/kyc/sandbox-kyc.cli.ts -> cli/cli-database.ts': 'cli helper',
   // The trust anchors read the sandbox CA until they get a port of their own (being moved to src/trust/).
   'signing-rounds/trust-anchors.service.ts -> sandbox/sandbox-people.service.ts': 'pending trust port',
 };

@@ -94,6 +94,15 @@ export const configSchema = z.object({
   CLOUD_EDS_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).default(15_000),
   /** Attempts for calls that are safe to retry (GET, and 503 "Digital service signature is not available"). */
   CLOUD_EDS_RETRY_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(10).default(3),
+
+  /** Identity API host (Flow Remote, E-Document). Default: this service's sandbox when enabled, else https://kyc.biometric.kz. */
+  KYC_BASE_URL: urlString.optional(),
+  /** The person's identity flow pages. Default: the sandbox's when enabled, else https://remote.biometric.kz. */
+  KYC_FLOW_URL: urlString.optional(),
+  /** Timeout of one identity API call (each attempt), in milliseconds. */
+  KYC_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).default(15_000),
+  /** Attempts for identity API calls that are safe to repeat (reads, report and file generation). */
+  KYC_RETRY_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(10).default(3),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {
@@ -113,6 +122,10 @@ export type AppConfig = z.infer<typeof configSchema> & {
   readonly cloudEdsSignUrl: string;
   /** QR link template of sandbox archive copies, with `{checkId}`. */
   readonly sandboxVerifyUrl: string;
+  /** Identity API host in force (follows publicBaseUrl when it defaults to the sandbox). */
+  readonly kycBaseUrl: string;
+  /** Identity flow pages in force. */
+  readonly kycFlowUrl: string;
 };
 
 /** The provider's documented hosts. */
@@ -120,6 +133,9 @@ export const CLOUD_EDS_HOSTS = {
   dev: { baseUrl: 'https://dev.b-key.kz', signUrl: 'https://dev.b-key.kz/sign' },
   prod: { baseUrl: 'https://api.b-key.kz', signUrl: 'https://remote.b-key.kz/sign' },
 } as const;
+
+/** The identity products' documented hosts (guides 000, 001, 004). */
+export const KYC_HOSTS = { baseUrl: 'https://kyc.biometric.kz', flowUrl: 'https://remote.biometric.kz' } as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -162,6 +178,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     get cloudEdsSignUrl(): string {
       return this.CLOUD_EDS_SIGN_URL ?? (this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox/sign` : CLOUD_EDS_HOSTS.dev.signUrl);
+    },
+    get kycBaseUrl(): string {
+      return (this.KYC_BASE_URL ?? (this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox/kyc` : KYC_HOSTS.baseUrl)).replace(/\/+$/, '');
+    },
+    get kycFlowUrl(): string {
+      return (this.KYC_FLOW_URL ?? (this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox/remote` : KYC_HOSTS.flowUrl)).replace(/\/+$/, '');
     },
     get sandboxVerifyUrl(): string {
       return this.SANDBOX_VERIFY_URL ?? `${this.publicBaseUrl}/verify/{checkId}`;

@@ -7,7 +7,9 @@ import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { ApiKey } from '../organisations/api-key.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { KycCredentials } from '../kyc/kyc-credentials.entity.js';
 import { sandboxEntities } from '../sandbox/sandbox.entities.js';
+import { sandboxKycEntities } from '../sandbox/kyc/sandbox-kyc.entities.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { WebhookDeliveryAttempt } from '../webhooks/webhook-delivery-attempt.entity.js';
@@ -30,5 +32,7 @@ export const entities = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookDeliveryAttempt,
+  KycCredentials,
   ...sandboxEntities,
+  ...sandboxKycEntities,
 ];

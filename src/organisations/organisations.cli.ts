@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withDatabase } from '../cli/cli-database.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { loadConfig } from '../config/app-config.js';
+import { registerKycCommands } from '../kyc/kyc.cli.js';
 import { Organisation } from './organisation.entity.js';
 import { OrganisationsService } from './organisations.service.js';
 
@@ -41,6 +42,7 @@ export function registerOrganisationCommands(program: Command): void {
     });
 
   registerProviderCommands(org);
+  registerKycCommands(org);
 
   const key = org.command('key').description("An organisation's API keys");
 

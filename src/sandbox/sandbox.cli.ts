@@ -4,6 +4,7 @@ import { withDatabase } from '../cli/cli-database.js';
 import { SandboxClock } from './sandbox-clock.js';
 import { SandboxOrganisationsService, type SigningMode } from './sandbox-organisations.service.js';
 import { SandboxPeopleService } from './sandbox-people.service.js';
+import { registerSandboxKycCommands } from './kyc/sandbox-kyc.cli.js';
 
 function print(json: boolean, value: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
@@ -91,6 +92,8 @@ export function registerSandboxCommands(program: Command): void {
         print(options.json ?? false, updated, `Updated ${updated.name} (${updated.id})`);
       });
     });
+
+  registerSandboxKycCommands(sandbox);
 
   sandbox
     .command('ca')
