@@ -1,15 +1,24 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DATABASE_URL } from '../database/database-url.js';
 
 /**
- * Idle workers look for due jobs this often. Jobs sent by this instance are started at once by `wake()`,
- * so the interval only bounds how late delayed jobs and other instances' jobs start.
+ * Each queue's first worker looks for due jobs this often. Jobs sent by this instance are announced to its
+ * workers when they become visible (at the commit), so the interval only bounds how late delayed jobs, retries
+ * and other instances' jobs start.
  */
 const POLLING_INTERVAL_SECONDS = 2;
+/**
+ * The queue's other workers poll rarely: each idle poll is a statement. They start when a job is announced, or
+ * when a worker that found a job by polling passes the word on (a backlog of due jobs spreads to all of them).
+ */
+const SPARE_POLLING_INTERVAL_SECONDS = 30;
+/** A worker told to fetch within this long is taken to have found its job through that announcement. */
+const ANNOUNCED_FETCH_MS = 1000;
 
 export interface QueueDefinition {
   name: string;
@@ -43,19 +52,29 @@ export interface SendOptions {
  * committed (outbox). Handlers must be idempotent: a job may run twice.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
   private readonly logger = new Logger('Jobs');
   private readonly boss: PgBoss;
   private readonly queues = new Map<string, { definition: QueueDefinition; handler: JobHandler<unknown> }>();
   private readonly workers = new Map<string, string[]>();
+  /** Workers running a job now. */
+  private readonly busy = new Set<string>();
+  /** When each worker was last told to fetch. */
+  private readonly toldAt = new Map<string, number>();
+  /** Jobs due at once, sent in a transaction not yet committed: announced at its commit. */
+  private readonly uncommitted = new WeakMap<QueryRunner, Map<string, number>>();
+  /** Jobs due at once, sent through a transaction of another data source (its commit is not seen here). */
+  private readonly unannounced = new Map<string, number>();
   private started = false;
 
   constructor(
     @Inject(DATABASE_URL) databaseUrl: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: `${config.DATABASE_APPLICATION_NAME}-jobs` });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+    dataSource.subscribers.push(this);
   }
 
   register<T>(definition: QueueDefinition, handler: JobHandler<T>): void {
@@ -64,17 +83,72 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Queues a job. With `manager` (inside a transaction) the job is written by that transaction; call
-   * `wake(queue)` after the commit so it runs without waiting for the next poll.
+   * Queues a job. With `manager` (inside a transaction) the job is written by that transaction, and this
+   * instance's workers are told when it commits; without, at once.
    */
   async send<T extends object>(manager: EntityManager | undefined, queue: string, data: T, options: SendOptions = {}): Promise<string | null> {
     const db = manager ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }) } : undefined;
-    return this.boss.send(queue, data, { startAfter: options.startAfter, singletonKey: options.singletonKey, db });
+    const id = await this.boss.send(queue, data, { startAfter: options.startAfter, singletonKey: options.singletonKey, db });
+    // A delayed job is found by polling when due; a singleton already queued (null id) is not a new job.
+    if (id === null || (options.startAfter && options.startAfter.getTime() > Date.now())) return id;
+    const runner = manager?.queryRunner;
+    if (!runner?.isTransactionActive) this.announce(queue, 1);
+    else if (manager!.connection !== this.dataSource) this.unannounced.set(queue, (this.unannounced.get(queue) ?? 0) + 1);
+    else {
+      const pending = this.uncommitted.get(runner) ?? new Map<string, number>();
+      pending.set(queue, (pending.get(queue) ?? 0) + 1);
+      this.uncommitted.set(runner, pending);
+    }
+    return id;
   }
 
-  /** Lets this instance's workers of `queue` fetch at once instead of at their next poll. */
+  /**
+   * Tells this instance's workers of `queue` about jobs sent through another data source's transaction, after
+   * it committed. Jobs sent through this data source (or without a transaction) need no call: they are
+   * announced when they become visible, one worker per job.
+   */
   wake(queue: string): void {
-    for (const id of this.workers.get(queue) ?? []) this.boss.notifyWorker(id);
+    const count = this.unannounced.get(queue);
+    if (!count) return;
+    this.unannounced.delete(queue);
+    this.announce(queue, count);
+  }
+
+  /** TypeORM calls this after every commit (savepoint releases included: only the outermost one counts). */
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (event.queryRunner.isTransactionActive) return;
+    const pending = this.uncommitted.get(event.queryRunner);
+    if (!pending) return;
+    this.uncommitted.delete(event.queryRunner);
+    for (const [queue, count] of pending) this.announce(queue, count);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive) this.uncommitted.delete(event.queryRunner);
+  }
+
+  /** Lets `count` workers of `queue` fetch now: idle ones first; a busy one fetches again when its job ends. */
+  private announce(queue: string, count: number): void {
+    const ids = this.workers.get(queue) ?? [];
+    const order = [...ids.filter((id) => !this.busy.has(id)), ...ids.filter((id) => this.busy.has(id))];
+    for (const id of order.slice(0, count)) this.tell(id);
+  }
+
+  private tell(workerId: string): void {
+    this.toldAt.set(workerId, Date.now());
+    this.boss.notifyWorker(workerId);
+  }
+
+  /**
+   * A job found by polling (not announced) may be one of many that came due together: one idle sibling is
+   * told to look too, and passes the word on when it finds one; the first that finds none ends it.
+   */
+  private passOn(queue: string, workerId: string): void {
+    const told = this.toldAt.get(workerId);
+    this.toldAt.delete(workerId);
+    if (told !== undefined && Date.now() - told < ANNOUNCED_FETCH_MS) return;
+    const idle = (this.workers.get(queue) ?? []).find((id) => id !== workerId && !this.busy.has(id) && !this.toldAt.has(id));
+    if (idle) this.tell(idle);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -94,14 +168,21 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       if (!this.config.JOBS_WORKERS_ENABLED) continue;
       const ids: string[] = [];
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {
-        ids.push(
-          await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
+        const pollingIntervalSeconds = i === 0 ? POLLING_INTERVAL_SECONDS : SPARE_POLLING_INTERVAL_SECONDS;
+        let id = ''; // set before any fetch can answer: the first fetch needs a round trip
+        id = await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds, includeMetadata: true }, async (jobs) => {
+          this.busy.add(id);
+          try {
+            this.passOn(definition.name, id);
             for (const job of jobs) {
               const meta = job as unknown as { retryCount?: number; retry_count?: number };
               await handler(job.data, { id: job.id, retryCount: meta.retryCount ?? meta.retry_count ?? 0 });
             }
-          }),
-        );
+          } finally {
+            this.busy.delete(id);
+          }
+        });
+        ids.push(id);
       }
       this.workers.set(definition.name, ids);
     }
