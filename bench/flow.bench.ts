@@ -8,6 +8,7 @@
  *   npm run bench:flow                 # 300 envelopes
  *   BENCH_ENVELOPES=50 npm run bench:flow
  *   BENCH_SQL_PROFILE=1 …              # also Kezek's statements per round by text (costs some CPU itself)
+ *   BENCH_CPU_PROFILE=flow.cpuprofile …  # a V8 CPU profile of Kezek over the measured window only
  *
  * The measured window runs from the driver's start to the moment no job is left to run (archive intake and
  * webhook jobs of the last rounds included). Last line: ratio=<(1000 / kezek cpu ms per round) / baseline
@@ -20,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -186,6 +188,11 @@ async function main(): Promise<void> {
     }
   };
 
+  const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+  }
   const driver = fork(fileURLToPath(new URL('./flow-driver.js', import.meta.url)), [], {
     env: { ...process.env, BENCH_DRIVER_SETTINGS: JSON.stringify(settings) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -201,6 +208,7 @@ async function main(): Promise<void> {
           statements.clear();
           profile.clear();
           measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: message.cpuMs, at: performance.now() };
+          if (profiler) void profiler.post('Profiler.start');
           driver.send({ type: 'go' });
         }, reject);
       }
@@ -210,6 +218,11 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - measureStart.at) / 1000;
   await drained();
   const kezekCpu = process.cpuUsage(measureStart.kezek);
+  if (profiler) {
+    const { profile: cpuProfile } = await profiler.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(cpuProfile));
+    profiler.disconnect();
+  }
   const kezekCpuMs = (kezekCpu.user + kezekCpu.system) / 1000;
   const providerCpuMs = processCpuMs(provider.process.pid) - measureStart.provider;
   const kezekStatements = [...statements.entries()].filter(([name]) => name.startsWith('kezek')).reduce((a, [, n]) => a + n, 0);
