@@ -106,7 +106,8 @@ async function startProviderProcess(databaseUrl: string): Promise<{ process: Chi
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 300; i++) {
+  // Up to two minutes: a busy machine starts it slowly.
+  for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) throw new Error('the provider process exited');
     try {
       if ((await fetch(`${base}/health/ready`)).ok) return { process: child, base };
