@@ -72,7 +72,8 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
-    this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: `${config.DATABASE_APPLICATION_NAME}-jobs` });
+    // No cron schedules are used: `schedule: false` spares the cron queue's worker its poll every 5 s.
+    this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: `${config.DATABASE_APPLICATION_NAME}-jobs`, schedule: false });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
     dataSource.subscribers.push(this);
   }
