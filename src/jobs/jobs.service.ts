@@ -7,18 +7,11 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { DATABASE_URL } from '../database/database-url.js';
 
 /**
- * Each queue's first worker looks for due jobs this often. Jobs sent by this instance are announced to its
- * workers when they become visible (at the commit), so the interval only bounds how late delayed jobs, retries
- * and other instances' jobs start.
+ * Idle workers look for due jobs this often. Jobs sent by this instance are announced to its workers when they
+ * become visible (at the commit), so the interval only bounds how late delayed jobs, retries and other
+ * instances' jobs start.
  */
 const POLLING_INTERVAL_SECONDS = 2;
-/**
- * The queue's other workers poll rarely: each idle poll is a statement. They start when a job is announced, or
- * when a worker that found a job by polling passes the word on (a backlog of due jobs spreads to all of them).
- */
-const SPARE_POLLING_INTERVAL_SECONDS = 30;
-/** A worker told to fetch within this long is taken to have found its job through that announcement. */
-const ANNOUNCED_FETCH_MS = 1000;
 
 export interface QueueDefinition {
   name: string;
@@ -59,8 +52,6 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly workers = new Map<string, string[]>();
   /** Workers running a job now. */
   private readonly busy = new Set<string>();
-  /** When each worker was last told to fetch. */
-  private readonly toldAt = new Map<string, number>();
   /** Jobs due at once, sent in a transaction not yet committed: announced at its commit. */
   private readonly uncommitted = new WeakMap<QueryRunner, Map<string, number>>();
   /** Jobs due at once, sent through a transaction of another data source (its commit is not seen here). */
@@ -136,20 +127,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private tell(workerId: string): void {
-    this.toldAt.set(workerId, Date.now());
     this.boss.notifyWorker(workerId);
-  }
-
-  /**
-   * A job found by polling (not announced) may be one of many that came due together: one idle sibling is
-   * told to look too, and passes the word on when it finds one; the first that finds none ends it.
-   */
-  private passOn(queue: string, workerId: string): void {
-    const told = this.toldAt.get(workerId);
-    this.toldAt.delete(workerId);
-    if (told !== undefined && Date.now() - told < ANNOUNCED_FETCH_MS) return;
-    const idle = (this.workers.get(queue) ?? []).find((id) => id !== workerId && !this.busy.has(id) && !this.toldAt.has(id));
-    if (idle) this.tell(idle);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -169,12 +147,10 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       if (!this.config.JOBS_WORKERS_ENABLED) continue;
       const ids: string[] = [];
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {
-        const pollingIntervalSeconds = i === 0 ? POLLING_INTERVAL_SECONDS : SPARE_POLLING_INTERVAL_SECONDS;
         let id = ''; // set before any fetch can answer: the first fetch needs a round trip
-        id = await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds, includeMetadata: true }, async (jobs) => {
+        id = await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
           this.busy.add(id);
           try {
-            this.passOn(definition.name, id);
             for (const job of jobs) {
               const meta = job as unknown as { retryCount?: number; retry_count?: number };
               await handler(job.data, { id: job.id, retryCount: meta.retryCount ?? meta.retry_count ?? 0 });
