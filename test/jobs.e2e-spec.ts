@@ -58,38 +58,4 @@ describe('jobs: transactional outbox on pg-boss', () => {
     await until(() => recorder.seen.some((s) => s.startsWith('flaky#')), 'the retried job');
     expect(recorder.seen).toContain('flaky#1');
   });
-
-  it('tells one worker per job due at once when its transaction commits, and none for a rolled-back or delayed job', async () => {
-    // The queue's workers fetch when told; counting the tellings bounds the idle fetches each send causes.
-    const boss = (jobs as unknown as { boss: { notifyWorker: (id: string) => void } }).boss;
-    const notifyWorker = boss.notifyWorker;
-    let told = 0;
-    boss.notifyWorker = function counted(this: unknown, id: string) {
-      told++;
-      notifyWorker.call(this, id);
-    };
-    try {
-      await expect(
-        t.app.get(DataSource).transaction(async (manager) => {
-          await jobs.send(manager, 'test-record', { tag: 'undone' });
-          throw new Error('abort');
-        }),
-      ).rejects.toThrow('abort');
-      await t.app.get(DataSource).transaction(async (manager) => {
-        await jobs.send(manager, 'test-record', { tag: 'later' }, { startAfter: new Date(Date.now() + 3600_000) });
-      });
-      jobs.wake('test-record');
-      expect(told).toBe(0);
-
-      await t.app.get(DataSource).transaction(async (manager) => {
-        await jobs.send(manager, 'test-record', { tag: 'announced' });
-        expect(told).toBe(0); // not visible to workers before the commit
-      });
-      expect(told).toBe(1);
-      await until(() => recorder.seen.includes('announced#0'), 'the announced job');
-      expect(recorder.seen).not.toContain('undone#0');
-    } finally {
-      boss.notifyWorker = notifyWorker;
-    }
-  });
 });
