@@ -1,7 +1,9 @@
-import { constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { constants, createHash, verify as cryptoVerify } from 'node:crypto';
 import { children, readTlv, smallInteger, TAG } from './der/der-reader.js';
-import { readAlgorithmIdentifier, type AlgorithmIdentifier } from './certificate.js';
+import { readAlgorithmIdentifier, type AlgorithmIdentifier, type CertificateKey } from './certificate.js';
 import { CmsFormatError } from './cms.errors.js';
+import { KzGostKey, STREEBOG_DIGESTS, streebogSize, verifyGostSignature } from './gost/kz-gost.js';
+import { streebog } from './gost/streebog.js';
 import { algorithmName, isGostOid, OID } from './oids.js';
 
 /** Digests node:crypto computes, by OID. */
@@ -32,7 +34,15 @@ export function nodeDigest(oid: string): string | null {
   return DIGESTS[oid] ?? null;
 }
 
+/** The name of a digest the CMS core computes over content (node:crypto's and Streebog), or null. */
+export function contentDigest(oid: string): string | null {
+  return DIGESTS[oid] ?? STREEBOG_DIGESTS[oid] ?? null;
+}
+
+/** `hash`: a name from contentDigest. */
 export function digestSegments(hash: string, segments: readonly Uint8Array[]): Buffer {
+  const streebogBits = streebogSize(hash);
+  if (streebogBits) return streebog(streebogBits, ...segments);
   const h = createHash(hash);
   for (const segment of segments) h.update(segment);
   return h.digest();
@@ -77,20 +87,22 @@ function pssParameters(params: Uint8Array | null): { hash: string; saltLength: n
 /**
  * Verifies `signature` over `data` with `key`. `digestOid` is the SignerInfo's digestAlgorithm, used by
  * algorithms that do not name their hash (rsaEncryption, id-ecPublicKey); pass null for certificates.
- * GOST and other algorithms node:crypto cannot check come back `unsupported`, never valid.
+ * Kazakhstan GOST 34.10-2015 is checked in ./gost; other algorithms that cannot be checked here (GOST
+ * 34.310-2004, Russian GOST, …) come back `unsupported`, never valid.
  */
 export function verifySignature(
   algorithm: AlgorithmIdentifier,
   digestOid: string | null,
-  key: KeyObject | null,
+  certificateKey: CertificateKey | null,
   keyAlgorithmOid: string,
   data: Uint8Array,
   signature: Uint8Array,
 ): SignatureCheck {
   const { oid } = algorithm;
   if (isGostOid(oid) || isGostOid(keyAlgorithmOid)) {
-    return { status: 'unsupported', reason: `${algorithmName(isGostOid(oid) ? oid : keyAlgorithmOid)} cannot be verified here` };
+    return verifyGostSignature(algorithm, digestOid, certificateKey instanceof KzGostKey ? certificateKey : null, keyAlgorithmOid, data, signature);
   }
+  const key = certificateKey instanceof KzGostKey ? null : certificateKey;
   if (!key) return { status: 'unsupported', reason: `public key algorithm ${algorithmName(keyAlgorithmOid)} is not supported` };
   const keyKind = KEY_KINDS[key.asymmetricKeyType ?? ''] ?? 'other';
   const unsupported = (reason: string): SignatureCheck => ({ status: 'unsupported', reason });

@@ -18,6 +18,7 @@ import {
   TAG,
   type Tlv,
 } from './der/der-reader.js';
+import { KZ_GOST_OID, KzGostKey, readKzGostKey } from './gost/kz-gost.js';
 import { OID } from './oids.js';
 
 /**
@@ -331,7 +332,10 @@ const EC_CURVES: Record<string, { crv: string; size: number }> = {
   '1.3.132.0.10': { crv: 'secp256k1', size: 32 },
 };
 
-const keyCache = new WeakMap<ParsedCertificate, KeyObject | null>();
+/** A certificate's public key as verification uses it: node's key object, or a Kazakhstan GOST key. */
+export type CertificateKey = KeyObject | KzGostKey;
+
+const keyCache = new WeakMap<ParsedCertificate, CertificateKey | null>();
 
 /**
  * Public keys already imported, by their SubjectPublicKeyInfo bytes (least recently used dropped first).
@@ -339,7 +343,7 @@ const keyCache = new WeakMap<ParsedCertificate, KeyObject | null>();
  * still verified every time. It saves the import and OpenSSL's per-key Montgomery set-up (~20 µs for an
  * RSA-2048 key here), which the same signer's and the same CA's keys would otherwise pay on every call.
  */
-const importedKeys = new Map<string, KeyObject | null>();
+const importedKeys = new Map<string, CertificateKey | null>();
 let importedKeysMax = 1024;
 
 /** Sets how many imported public keys are kept (0 turns the reuse off). */
@@ -349,11 +353,11 @@ export function configureKeyReuse(options: { maxEntries: number }): void {
 }
 
 /**
- * The certificate's public key for node:crypto, or null when node cannot use it (GOST and other unknown
- * algorithms). RSA, EC and Ed25519 keys are imported as JWK: OpenSSL 3 decodes SPKI DER through its slow
- * decoder framework (~130 µs a key here) while a JWK import takes ~4 µs.
+ * The certificate's public key for node:crypto (for Kazakhstan GOST: for ./gost), or null when it cannot be
+ * used (other unknown algorithms). RSA, EC and Ed25519 keys are imported as JWK: OpenSSL 3 decodes SPKI DER
+ * through its slow decoder framework (~130 µs a key here) while a JWK import takes ~4 µs.
  */
-export function publicKeyOf(cert: ParsedCertificate): KeyObject | null {
+export function publicKeyOf(cert: ParsedCertificate): CertificateKey | null {
   if (keyCache.has(cert)) return keyCache.get(cert) ?? null;
   const id = importedKeysMax > 0 ? asBuffer(cert.spki).toString('latin1') : '';
   if (importedKeysMax > 0 && importedKeys.has(id)) {
@@ -372,7 +376,7 @@ export function publicKeyOf(cert: ParsedCertificate): KeyObject | null {
   return key;
 }
 
-function importKey(cert: ParsedCertificate): KeyObject | null {
+function importKey(cert: ParsedCertificate): CertificateKey | null {
   try {
     const buf = cert.publicKeyBits;
     switch (cert.publicKeyAlgorithm.oid) {
@@ -397,6 +401,10 @@ function importKey(cert: ParsedCertificate): KeyObject | null {
       }
       case OID.ed25519:
         return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: asBuffer(buf).toString('base64url') }, format: 'jwk' });
+      case KZ_GOST_OID.key256:
+      case KZ_GOST_OID.key512:
+      case KZ_GOST_OID.key2004:
+        return readKzGostKey(cert);
       default:
         return null;
     }

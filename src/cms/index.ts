@@ -17,7 +17,8 @@
  *   certificate {serialNumber, issuer, subject, notBefore, notAfter, sha256}, signingTime, digestAlgorithm,
  *   signatureAlgorithm, indication, subIndication, message, checks; `content` {sha256, type: pdf|xml|unknown,
  *   detached, size}; `depth`; `message`. Never throws for a bad document (garbage, truncated, too large →
- *   TOTAL_FAILED/FORMAT_FAILURE); GOST (1.2.398.3.10…) signatures are INDETERMINATE/UNSUPPORTED_ALGORITHM.
+ *   TOTAL_FAILED/FORMAT_FAILURE). Kazakhstan GOST 34.10-2015 signatures with Streebog digests (1.2.398.3.10…)
+ *   are verified (./gost); GOST 34.310-2004 and other GOST are INDETERMINATE/UNSUPPORTED_ALGORITHM, named.
  *   Throws CmsCertificateError only for unreadable trustAnchors/extraCertificates.
  *   `verifyCmsSync` is the same, synchronous.
  *

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { digestSegments, nodeDigest } from './algorithms.js';
+import { contentDigest, digestSegments } from './algorithms.js';
 import { CmsFormatError, CmsMergeError } from './cms.errors.js';
 import { asBuffer } from './der/der-reader.js';
 import { encodeOid, encodeSmallInteger, tlv } from './der/der-writer.js';
@@ -61,10 +61,10 @@ export function mergeSignedData(cmsList: Uint8Array[], options: MergeOptions = {
   const detachedDigests = new Map<string, string>();
   layers.forEach((layer, i) => {
     for (const signer of layer.signerInfos) {
-      const hash = nodeDigest(signer.digestAlgorithm.oid);
+      const hash = contentDigest(signer.digestAlgorithm.oid);
       const claimed = signer.signedAttrs?.messageDigest ? asBuffer(signer.signedAttrs.messageDigest) : null;
       if (content && hash && claimed) {
-        if (!createHash(hash).update(content).digest().equals(claimed)) {
+        if (!digestSegments(hash, [content]).equals(claimed)) {
           throw new CmsMergeError('CONTENT_MISMATCH', `signer ${signer.index + 1} of CMS ${i + 1} signed different content`);
         }
       } else if (!content && hash && claimed) {

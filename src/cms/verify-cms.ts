@@ -1,4 +1,4 @@
-import { digestSegments, nodeDigest, verifySignature } from './algorithms.js';
+import { contentDigest, digestSegments, verifySignature } from './algorithms.js';
 import { buildChain, sameName } from './chain.js';
 import { CertificatePool, normalisedName } from './certificate-pool.js';
 import { publicKeyOf, readCertificates, readName, type ParsedCertificate } from './certificate.js';
@@ -116,7 +116,7 @@ function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>
   const checks: SignatureChecks = { messageDigest: 'not-checked', signature: 'not-checked', validity: 'not-checked', keyUsage: 'not-checked', chain: 'not-checked' };
   const attrs = signer.signedAttrs;
   const digestOid = signer.digestAlgorithm.oid;
-  const hash = nodeDigest(digestOid);
+  const hash = contentDigest(digestOid);
 
   // Structure.
   for (const problem of attrs?.problems ?? []) add('TOTAL_FAILED', 'FORMAT_FAILURE', problem);
