@@ -8,12 +8,11 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
-import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
+import type { RoundWithSession } from '../signing-rounds/signing-round.entity.js';
 import { ArchiveFile } from './archive-file.entity.js';
 import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from '../signing-rounds/round-archive-job.js';
 import { readCopyIdentity } from './domain/document-id.js';
 import { safeUnzip, UnsafeArchiveError, type UnzipLimits } from './domain/safe-unzip.js';
-import { RoundArchive } from './round-archive.entity.js';
 
 interface IdentifiedFile {
   name: string;
@@ -23,6 +22,24 @@ interface IdentifiedFile {
   documentId: string | null;
   sha256: string;
 }
+
+/** A FINISHED round always has its provider session (the query selects only those). */
+type IntakeRound = Pick<RoundWithSession, 'id' | 'organisationId' | 'envelopeId' | 'sessionId' | 'checkId' | 'uploads'>;
+
+/** $1 the round. Its intake fields when FINISHED, with its archive row (inserted PENDING when it had none). */
+const INTAKE_SQL = `
+  WITH round AS (
+    SELECT id, organisation_id, envelope_id, session_id, check_id, uploads FROM signing_round
+     WHERE id = $1 AND status = 'FINISHED' AND session_id IS NOT NULL AND check_id IS NOT NULL
+  ), inserted AS (
+    INSERT INTO round_archive (round_id, organisation_id, envelope_id, session_id, check_id, check_id_sha256, status)
+    SELECT id, organisation_id, envelope_id, session_id, check_id, encode(sha256(convert_to(check_id, 'UTF8')), 'hex'), 'PENDING' FROM round
+    ON CONFLICT (round_id) DO NOTHING
+    RETURNING id, status
+  )
+  SELECT r.organisation_id AS "organisationId", r.envelope_id AS "envelopeId", r.session_id AS "sessionId", r.check_id AS "checkId", r.uploads,
+         COALESCE(i.id, a.id) AS archive_id, COALESCE(i.status, a.status) AS archive_status
+    FROM round r LEFT JOIN inserted i ON true LEFT JOIN round_archive a ON a.round_id = r.id`;
 
 /** Most files listed one by one in the audit event (the event's data is capped); the archive's hash covers them all. */
 const AUDITED_FILES = 100;
@@ -77,15 +94,12 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
   }
 
   async intake(roundId: string): Promise<void> {
-    const round = await this.db.getRepository(SigningRound).findOneBy({ id: roundId });
-    if (!round || round.status !== 'FINISHED' || !hasSession(round)) return;
-    await this.db.query(
-      `INSERT INTO round_archive (round_id, organisation_id, envelope_id, session_id, check_id, check_id_sha256, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING') ON CONFLICT (round_id) DO NOTHING`,
-      [round.id, round.organisationId, round.envelopeId, round.sessionId, round.checkId, sha256Hex(round.checkId)],
-    );
-    const pending = await this.db.getRepository(RoundArchive).findOneByOrFail({ roundId });
-    if (pending.status !== 'PENDING') return;
+    // One statement: the round (lean: only what intake needs) and its archive row, made PENDING if new.
+    const [found] = (await this.db.query(INTAKE_SQL, [roundId])) as (Omit<IntakeRound, 'id'> & { archive_id: string | null; archive_status: string | null })[];
+    // No archive row back: another run inserted it after this statement's snapshot and carries on with it.
+    if (!found || found.archive_status !== 'PENDING') return;
+    const round: IntakeRound = { id: roundId, organisationId: found.organisationId, envelopeId: found.envelopeId, sessionId: found.sessionId, checkId: found.checkId, uploads: found.uploads };
+    const pending = { id: found.archive_id! };
 
     const client = await this.providers.clientFor(round.organisationId);
     let zip: Uint8Array;
@@ -109,28 +123,30 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     }
 
     await this.db.transaction(async (manager) => {
-      const archive = await manager.getRepository(RoundArchive).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id: pending.id }).getOneOrFail();
-      if (archive.status !== 'PENDING') return; // another run finished first
       const digest = sha256Hex(zip);
-      await manager.getRepository(RoundArchive).update(
-        { id: archive.id },
-        { status: refusal ? 'REFUSED' : 'STORED', zip: Buffer.from(zip), sha256: digest, size: zip.length, refusal, storedAt: new Date() },
-      );
-      for (const file of files) {
-        await manager.getRepository(ArchiveFile).insert({
-          archiveId: archive.id,
-          roundId: round.id,
-          organisationId: round.organisationId,
-          envelopeId: round.envelopeId,
-          documentId: file.documentId,
-          checkId: round.checkId,
-          name: file.name,
-          type: file.type,
-          providerDocumentId: file.providerDocumentId,
-          sha256: file.sha256,
-          size: file.bytes.length,
-          content: Buffer.from(file.bytes),
-        });
+      // Row-locked and re-checked by the UPDATE itself: nothing back when another run finished first.
+      const [stored] = (await manager.query(
+        `UPDATE round_archive SET status = $2, zip = $3, sha256 = $4, size = $5, refusal = $6, stored_at = now() WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+        [pending.id, refusal ? 'REFUSED' : 'STORED', Buffer.from(zip), digest, zip.length, refusal],
+      )) as [{ id: string }[], number];
+      if (!stored.length) return;
+      if (files.length) {
+        await manager.getRepository(ArchiveFile).insert(
+          files.map((file) => ({
+            archiveId: pending.id,
+            roundId: round.id,
+            organisationId: round.organisationId,
+            envelopeId: round.envelopeId,
+            documentId: file.documentId,
+            checkId: round.checkId,
+            name: file.name,
+            type: file.type,
+            providerDocumentId: file.providerDocumentId,
+            sha256: file.sha256,
+            size: file.bytes.length,
+            content: Buffer.from(file.bytes),
+          })),
+        );
       }
       // The archive's hash joins the audit chain: an evidence pack's archives are checked against it.
       await this.audit.append(manager, {
@@ -153,7 +169,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     this.logger.log({ roundId, files: files.length, refused: refusal !== null }, 'provider archive kept');
   }
 
-  private async identify(round: SigningRound, entries: { name: string; bytes: Uint8Array }[]): Promise<IdentifiedFile[]> {
+  private async identify(round: IntakeRound, entries: { name: string; bytes: Uint8Array }[]): Promise<IdentifiedFile[]> {
     const files: IdentifiedFile[] = [];
     for (const entry of entries) {
       const { type, documentId: providerDocumentId } = await readCopyIdentity(entry.bytes, { lenient: true });

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { AuditEvent } from './audit-event.entity.js';
-import { chainHash, GENESIS_HASH, verifyChain, type AuditActor, type ChainedAuditEvent, type JsonValue } from './domain/audit-chain.js';
+import { canonicalJsonAroundSeq, chainHash, GENESIS_HASH, verifyChain, type AuditActor, type ChainedAuditEvent, type JsonValue } from './domain/audit-chain.js';
 
 export interface AuditEntry {
   organisationId: string;
@@ -30,6 +30,21 @@ export interface AuditTrail {
 const MAX_USER_AGENT = 512;
 const MAX_IP = 100;
 const MAX_DATA_BYTES = 64 * 1024;
+const MAX_APPEND_ATTEMPTS = 50;
+
+/**
+ * $1 organisation, $2 envelope, $3 type, $4 actor, $5 ip, $6 user agent, $7 data, $8 created at, $9 the genesis
+ * hash, $10/$11 the canonical JSON before/after the seq. No row back: the seq was taken meanwhile.
+ */
+const APPEND_SQL = `
+  INSERT INTO audit_event (organisation_id, envelope_id, seq, type, actor, ip, user_agent, data, created_at, prev_hash, hash)
+  SELECT $1, $2, next.seq, $3, $4::jsonb, $5, $6, $7::jsonb, $8::timestamptz, next.prev_hash,
+         encode(sha256(convert_to(next.prev_hash || $10::text || next.seq::text || $11::text, 'UTF8')), 'hex')
+    FROM (SELECT COALESCE(last.seq, 0) + 1 AS seq, COALESCE(last.hash, $9::text) AS prev_hash
+            FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (SELECT seq, hash FROM audit_event WHERE envelope_id = $2 ORDER BY seq DESC LIMIT 1) AS last ON true) AS next
+  ON CONFLICT ON CONSTRAINT audit_event_envelope_seq_key DO NOTHING
+  RETURNING id, seq, prev_hash, hash`;
 
 @Injectable()
 export class AuditService {
@@ -37,9 +52,11 @@ export class AuditService {
 
   /**
    * Appends an event to the envelope's chain inside the caller's transaction, so the event exists if and only
-   * if the change it records commits. Concurrent appends to one envelope are serialised by a transaction-level
-   * advisory lock on the envelope id (held until the caller commits or rolls back). Needs READ COMMITTED (the
-   * default): the last event is read after the lock is taken, with a fresh snapshot.
+   * if the change it records commits. One statement numbers, links and hashes the event after the newest one
+   * (`prev_hash || canonical JSON`, hashed by the database with the JSON built here around the seq). Concurrent
+   * appends to one envelope meet on the unique (envelope_id, seq): the later one waits for the earlier
+   * transaction, finds its seq taken once that commits, and tries again on a fresh snapshot (READ COMMITTED,
+   * the default). The hash is recomputed here and must match, so the database and audit-chain.ts never drift.
    */
   async append(manager: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -51,16 +68,8 @@ export class AuditService {
     if (Buffer.byteLength(dataText) > MAX_DATA_BYTES) throw new Error(`Audit event data is larger than ${MAX_DATA_BYTES} bytes`);
     const data = JSON.parse(dataText) as { [key: string]: JsonValue };
     const actor = JSON.parse(JSON.stringify(entry.actor)) as AuditActor;
-
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_event:' || $1::text, 0))`, [entry.envelopeId]);
-    const [last] = (await manager.query(`SELECT seq, hash FROM audit_event WHERE envelope_id = $1 ORDER BY seq DESC LIMIT 1`, [entry.envelopeId])) as {
-      seq: number;
-      hash: string;
-    }[];
-
-    const event = {
+    const content = {
       envelopeId: entry.envelopeId,
-      seq: last ? last.seq + 1 : 1,
       type: entry.type,
       actor,
       ip: entry.ip ? entry.ip.slice(0, MAX_IP) : null,
@@ -68,10 +77,32 @@ export class AuditService {
       data,
       createdAt: new Date(),
     };
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const hash = chainHash(prevHash, { ...event, createdAt: event.createdAt.toISOString() });
-    const repository = manager.getRepository(AuditEvent);
-    return repository.save(repository.create({ ...event, organisationId: entry.organisationId, prevHash, hash }));
+    const createdAt = content.createdAt.toISOString();
+    const { before, after } = canonicalJsonAroundSeq({ ...content, createdAt });
+    for (let attempt = 1; ; attempt++) {
+      const [row] = (await manager.query(APPEND_SQL, [
+        entry.organisationId,
+        content.envelopeId,
+        content.type,
+        JSON.stringify(actor),
+        content.ip,
+        content.userAgent,
+        dataText,
+        createdAt,
+        GENESIS_HASH,
+        before,
+        after,
+      ])) as { id: string; seq: number; prev_hash: string; hash: string }[];
+      if (row) {
+        const event = Object.assign(new AuditEvent(), { ...content, id: row.id, organisationId: entry.organisationId, seq: row.seq, prevHash: row.prev_hash, hash: row.hash });
+        if (chainHash(row.prev_hash, { ...content, seq: row.seq, createdAt }) !== row.hash) {
+          throw new Error(`Audit event ${row.seq} of envelope ${entry.envelopeId} was hashed differently by the database`);
+        }
+        return event;
+      }
+      // Each retry means another transaction appended to this envelope and committed first.
+      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`Audit event of envelope ${entry.envelopeId} not appended after ${attempt} attempts`);
+    }
   }
 
   /** The envelope's trail, oldest first, with the chain recomputed. An envelope with no events here is not found. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, type EntitySubscriberInterface, IsNull, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -85,12 +85,44 @@ function viewOfDelivery(row: WebhookDelivery): WebhookDeliveryView {
  * the deliveries and their jobs exist if and only if it commits), then `wakeDeliveries` after the commit.
  */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements EntitySubscriberInterface {
+  /**
+   * The organisation's subscribed endpoints as first read by each open transaction: one state change emits
+   * several events (signer signed, next signer activated, envelope completed), all of one moment.
+   */
+  private readonly endpointsByTransaction = new WeakMap<QueryRunner, Map<string, Pick<WebhookEndpoint, 'id' | 'eventTypes'>[]>>();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    db.subscribers.push(this);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (!event.queryRunner.isTransactionActive) this.endpointsByTransaction.delete(event.queryRunner);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive) this.endpointsByTransaction.delete(event.queryRunner);
+  }
+
+  private async enabledEndpoints(manager: EntityManager, organisationId: string): Promise<Pick<WebhookEndpoint, 'id' | 'eventTypes'>[]> {
+    const runner = manager.queryRunner!;
+    const known = this.endpointsByTransaction.get(runner) ?? new Map<string, Pick<WebhookEndpoint, 'id' | 'eventTypes'>[]>();
+    this.endpointsByTransaction.set(runner, known);
+    let endpoints = known.get(organisationId);
+    if (!endpoints) {
+      endpoints = await manager.getRepository(WebhookEndpoint).find({
+        select: { id: true, eventTypes: true },
+        where: { organisationId, enabled: true, deletedAt: IsNull() },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      });
+      known.set(organisationId, endpoints);
+    }
+    return endpoints;
+  }
 
   /**
    * Queues `type` with `data` for every enabled endpoint of the organisation subscribed to it: one delivery row
@@ -104,10 +136,7 @@ export class WebhooksService {
     if (Buffer.byteLength(dataText) > MAX_EVENT_DATA_BYTES) throw new Error(`Webhook event data is larger than ${MAX_EVENT_DATA_BYTES} bytes`);
 
     const eventId = `msg_${randomUUID().replaceAll('-', '')}`;
-    const endpoints = await manager.getRepository(WebhookEndpoint).find({
-      where: { organisationId, enabled: true, deletedAt: IsNull() },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    const endpoints = await this.enabledEndpoints(manager, organisationId);
     const subscribed = endpoints.filter((endpoint) => endpointWantsEvent(endpoint.eventTypes, type));
     const createdAt = new Date();
     const payload = { type, timestamp: createdAt.toISOString(), data: JSON.parse(dataText) as object };

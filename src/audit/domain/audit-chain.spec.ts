@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, chainHash, GENESIS_HASH, verifyChain, type AuditEventContent, type ChainedAuditEvent } from './audit-chain.js';
+import { canonicalAuditEvent, canonicalJson, canonicalJsonAroundSeq, chainHash, GENESIS_HASH, verifyChain, type AuditEventContent, type ChainedAuditEvent } from './audit-chain.js';
 
 const ENVELOPE = '7b0c1e52-3f7a-4d55-9f3e-2b9a4c1d0e11';
 
@@ -94,5 +94,20 @@ describe('verifyChain', () => {
   it('cannot see the newest events removed (the head hash is for external anchoring)', () => {
     const events = sample();
     expect(verifyChain(events.slice(0, 3))).toEqual({ valid: true, headHash: events[2].hash });
+  });
+});
+
+describe('canonicalJsonAroundSeq', () => {
+  it.each([1, 9, 10, 12345])('puts seq %i exactly where canonicalJson does', (seq) => {
+    for (const event of sample()) {
+      const { before, after } = canonicalJsonAroundSeq(event);
+      expect(before + String(seq) + after).toBe(canonicalJson(canonicalAuditEvent({ ...event, seq })));
+    }
+  });
+
+  it('treats an absent ip and user agent as null, as the hash does', () => {
+    const event = { envelopeId: ENVELOPE, type: 'x', actor: { kind: 'system' as const }, data: { seq: 7 }, createdAt: '2026-01-05T10:00:00.000Z' };
+    const { before, after } = canonicalJsonAroundSeq(event as unknown as AuditEventContent);
+    expect(before + '3' + after).toBe('{"actor":{"kind":"system"},"createdAt":"2026-01-05T10:00:00.000Z","data":{"seq":7},"envelopeId":"' + ENVELOPE + '","ip":null,"seq":3,"type":"x","userAgent":null}');
   });
 });

@@ -83,6 +83,24 @@ export function canonicalAuditEvent(event: AuditEventContent): AuditEventContent
   };
 }
 
+/**
+ * The event's canonical JSON split around its seq: `before + String(seq) + after` is exactly
+ * `canonicalJson(canonicalAuditEvent(event))` for any positive integer seq. Lets the database number and
+ * chain an event in the statement that inserts it (see AuditService.append).
+ */
+export function canonicalJsonAroundSeq(event: Omit<AuditEventContent, 'seq'>): { before: string; after: string } {
+  const record = canonicalAuditEvent({ ...event, seq: 0 }) as unknown as Record<string, unknown>;
+  const member = (key: string) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`;
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort();
+  const at = keys.indexOf('seq');
+  return {
+    before: `{${[...keys.slice(0, at).map(member), '"seq":'].join(',')}`,
+    after: `${keys.slice(at + 1).map((key) => `,${member(key)}`).join('')}}`,
+  };
+}
+
 export function chainHash(prevHash: string, event: AuditEventContent): string {
   return createHash('sha256')
     .update(prevHash + canonicalJson(canonicalAuditEvent(event)), 'utf8')
