@@ -8,6 +8,9 @@ import { GlobalExceptionFilter } from './common/errors/global-exception.filter.j
 import { createValidationPipe } from './common/http/validation.js';
 
 /** Everything an app instance needs besides its modules; used by main.ts and by the e2e tests alike. */
+/** How long a stopping server lets requests in flight finish before it closes their connections. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
@@ -21,12 +24,18 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // A stopping server must not wait that long: close() ends only the connections idle at that moment, so the
-  // ones that finish their request afterwards are closed as they go idle.
+  // ones that finish their request afterwards are closed as they go idle, and whatever is still open after a
+  // grace period (a client that never finishes its request) is closed outright.
   const close = server.close.bind(server);
   server.close = ((callback?: (error?: Error) => void) => {
     const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     sweep.unref();
-    server.once('close', () => clearInterval(sweep));
+    deadline.unref();
+    server.once('close', () => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+    });
     return close(callback);
   }) as Server['close'];
   app.useGlobalPipes(createValidationPipe());

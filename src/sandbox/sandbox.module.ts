@@ -38,7 +38,8 @@ import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
     SandboxProviderAccounts,
     { provide: PROVIDER_ACCOUNT_PROVISIONER, useExisting: SandboxProviderAccounts },
   ],
-  // SandboxPeopleService: the sandbox CA, read by the trust anchors until they have a port of their own.
-  exports: [PROVIDER_ACCOUNT_PROVISIONER, SandboxPeopleService],
+  // SandboxPeopleService: the sandbox CA (the trust anchors' port, the identity products' signed reports);
+  // SandboxClock: one clock for every sandbox product.
+  exports: [PROVIDER_ACCOUNT_PROVISIONER, SandboxPeopleService, SandboxClock],
 })
 export class SandboxModule {}

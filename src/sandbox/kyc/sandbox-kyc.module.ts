@@ -1,5 +1,6 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import express from 'express';
+import { SandboxModule } from '../sandbox.module.js';
 import { SandboxEDocumentService } from './sandbox-edocument.service.js';
 import { SandboxFlowPageController } from './sandbox-flow-page.controller.js';
 import { SandboxFlowSessionsService } from './sandbox-flow-sessions.service.js';
@@ -16,6 +17,7 @@ const TEXT_BODY_LIMIT = 8 * 1024 * 1024;
  * the CA (for signed reports), the people register and the clock come from the Cloud EDS sandbox module.
  */
 @Module({
+  imports: [SandboxModule],
   controllers: [SandboxKycApiController, SandboxFlowPageController, SandboxKycAutomationController],
   providers: [SandboxKycAccountsService, SandboxFlowSessionsService, SandboxEDocumentService],
   exports: [SandboxKycAccountsService],
