@@ -101,7 +101,7 @@ describe('evidence pack and kezek verify-evidence', () => {
     expect(manifest.audit.headHash).toBe(trail.body.headHash);
   });
 
-  it('passes kezek verify-evidence, with and without trust anchors', async () => {
+  it('passes kezek verify-evidence with the trust anchors, and fails closed without them', async () => {
     const path = write('evidence.zip', pack);
     const trusted = await kezek('verify-evidence', path, '--trust', caPath);
     expect(trusted.err).toBe('');
@@ -110,8 +110,8 @@ describe('evidence pack and kezek verify-evidence', () => {
     expect(trusted.out).toContain('certificate chains trusted');
     expect(trusted.out).toMatch(/signatures\/1-contract\.pdf\.p7s: 3 signature\(s\)/);
     const untrusted = await kezek('verify-evidence', path);
-    expect(untrusted.code).toBe(0);
-    expect(untrusted.out).toContain('pass --trust');
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.out).toContain('no signature can pass: pass --trust');
   });
 
   /** Each file altered the way a forger would (unzip, change, zip again): the check fails and names it. */

@@ -11,7 +11,6 @@ import { ProviderWebhooksController } from '../signing-rounds/provider-webhooks.
 import { ProviderWebhooksService } from '../signing-rounds/provider-webhooks.service.js';
 import { SignerPagesController } from '../signing-rounds/signer-pages.controller.js';
 import { SigningService } from '../signing-rounds/signing.service.js';
-import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor.js';
 import { ENVELOPE_LIMITS } from './dto/create-envelope.dto.js';
 import { EnvelopeJobHandlers } from './envelope-jobs.handlers.js';
@@ -42,9 +41,8 @@ import { EnvelopesService } from './envelopes.service.js';
     SigningService,
     ProviderWebhooksService,
     ProviderCredentialsService,
-    TrustAnchorsService,
     IdempotencyInterceptor,
   ],
-  exports: [EnvelopesService, EnvelopeTransitionsService, ProviderCredentialsService, TrustAnchorsService],
+  exports: [EnvelopesService, EnvelopeTransitionsService, ProviderCredentialsService],
 })
 export class EnvelopesModule {}

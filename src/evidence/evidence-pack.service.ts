@@ -17,7 +17,7 @@ import { Signer } from '../envelopes/entities/signer.entity.js';
 import { EnvelopesService } from '../envelopes/envelopes.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
-import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
+import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 import { maskIin } from '../verification/domain/public-report.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
 import { buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';

@@ -10,6 +10,7 @@ import { SandboxOrganisationsService } from './sandbox-organisations.service.js'
 import { SandboxPeopleService } from './sandbox-people.service.js';
 import { SandboxPollerService } from './sandbox-poller.service.js';
 import { SandboxSessionsService } from './sandbox-sessions.service.js';
+import { SandboxTrustAnchors } from './sandbox-trust-anchors.js';
 import { SandboxSignPageController } from './sandbox-sign-page.controller.js';
 import { SandboxUploadInterceptor } from './sandbox-upload.interceptor.js';
 import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
@@ -33,7 +34,8 @@ import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
     SandboxPollerService,
     SandboxExceptionFilter,
     SandboxUploadInterceptor,
+    SandboxTrustAnchors,
   ],
-  exports: [SandboxOrganisationsService, SandboxPeopleService, SandboxClock],
+  exports: [SandboxOrganisationsService, SandboxPeopleService, SandboxClock, SandboxTrustAnchors],
 })
 export class SandboxModule {}

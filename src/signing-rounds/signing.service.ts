@@ -34,7 +34,7 @@ import {
 } from './domain/signing-round.machine.js';
 import { RoundDocument } from './round-document.entity.js';
 import { SigningRound } from './signing-round.entity.js';
-import { TrustAnchorsService } from './trust-anchors.service.js';
+import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 
 /** The provider's session lifetime (guide: "The session lifetime is 30 minutes"). */
 export const PROVIDER_SESSION_MS = 30 * 60 * 1000;
@@ -377,7 +377,7 @@ export class SigningService {
       const output = await verifyCms(cms, { trustAnchors: anchors });
       const previous = await this.previousCms(this.db.manager, document.id, round.routingOrder);
       const input = previous ? await verifyCms(previous, { trustAnchors: anchors }) : undefined;
-      checks.push({ documentName: document.name, originalSha256: document.sha256, expectedIin: signer.iin, input, output, chainChecked: anchors.length > 0 });
+      checks.push({ documentName: document.name, originalSha256: document.sha256, expectedIin: signer.iin, input, output });
       if (returned) observed.push({ documentId: document.id, providerDocumentId: returned.id, cms, report: output });
     }
     return { event: { type: 'PROVIDER_FINISHED', verdict: roundVerdict(checks) }, documents: observed };

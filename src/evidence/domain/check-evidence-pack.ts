@@ -157,14 +157,13 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
     const report = await verifyCms(cms, { trustAnchors: anchors });
     const iins = new Set(report.signatures.map((s) => s.signer?.iin).filter((iin): iin is string => Boolean(iin)));
     const missing = [...signedIins].filter((iin) => !iins.has(iin));
-    if (report.indication === 'TOTAL_FAILED') problem(document.signature.file, `the signature does not verify: ${report.subIndication} (${report.message})`);
+    if (!report.chainChecked) problem(document.signature.file, 'no trust anchors were given, so no signature can pass: pass --trust <ca.pem>');
+    else if (report.indication === 'TOTAL_FAILED') problem(document.signature.file, `the signature does not verify: ${report.subIndication} (${report.message})`);
     else if (report.indication === 'INDETERMINATE') problem(document.signature.file, `the signature could not be verified: ${report.subIndication} (${report.message})`);
     else if (report.content.sha256 !== document.sha256) problem(document.signature.file, `it signs content with SHA-256 ${report.content.sha256}, not the document's ${document.sha256}`);
     else if (missing.length) problem(document.signature.file, `signers recorded as SIGNED are not in it (IIN ${missing.join(', ')})`);
     else {
-      const chained = report.signatures.every((s) => s.checks.chain === 'passed');
-      passed.push(`${document.signature.file}: ${report.signatures.length} signature(s) over “${document.name}” (SHA-256 ${document.sha256.slice(0, 16)}…), ${report.indication}${chained ? ', certificate chains trusted' : ''}`);
-      if (!chained) warnings.push(`${document.signature.file}: certificate chains were not checked; pass --trust <ca.pem> to check them`);
+      passed.push(`${document.signature.file}: ${report.signatures.length} signature(s) over “${document.name}” (SHA-256 ${document.sha256.slice(0, 16)}…), ${report.indication}, certificate chains trusted`);
     }
     const stored = parseJson(entries.get(document.signature.report));
     if (altered.has(document.signature.file) || altered.has(document.signature.report)) continue;
