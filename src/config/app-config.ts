@@ -46,6 +46,10 @@ export const configSchema = z.object({
    * is the provider) is trusted, and otherwise no signature passes.
    */
   TRUST_ANCHORS_FILE: z.string().min(1).optional(),
+  /** The certificate (PEM) evidence packs are sealed with; with EVIDENCE_SEAL_KEY_FILE. Default: a generated self-signed one. */
+  EVIDENCE_SEAL_CERT_FILE: z.string().min(1).optional(),
+  /** The private key (PEM, RSA) of EVIDENCE_SEAL_CERT_FILE. */
+  EVIDENCE_SEAL_KEY_FILE: z.string().min(1).optional(),
   MAX_DOCUMENT_BYTES: z.coerce.number({ message: 'expected a size in bytes' }).int().positive().default(10 * 1024 * 1024),
   /**
    * Development only: lets webhook endpoints use plain http and resolve to loopback, private, link-local or
@@ -164,6 +168,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([
       `SANDBOX_ENABLED: the sandbox runs only while it is Kezek's provider (CLOUD_EDS_BASE_URL ${ownSandbox}); set SANDBOX_ENABLED=false, or SANDBOX_ALLOW_OTHER_PROVIDER=true for a demo (got CLOUD_EDS_BASE_URL "${values.CLOUD_EDS_BASE_URL}")`,
     ]);
+  }
+  if (Boolean(values.EVIDENCE_SEAL_CERT_FILE) !== Boolean(values.EVIDENCE_SEAL_KEY_FILE)) {
+    throw new ConfigError([`${values.EVIDENCE_SEAL_CERT_FILE ? 'EVIDENCE_SEAL_KEY_FILE' : 'EVIDENCE_SEAL_CERT_FILE'}: the evidence seal needs both EVIDENCE_SEAL_CERT_FILE and EVIDENCE_SEAL_KEY_FILE (not set)`]);
   }
   if (values.WEBHOOKS_ALLOW_PRIVATE && values.NODE_ENV === 'production') {
     throw new ConfigError(['WEBHOOKS_ALLOW_PRIVATE: a development setting, refused with NODE_ENV=production (got "true")']);

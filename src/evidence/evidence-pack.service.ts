@@ -20,6 +20,7 @@ import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 import { maskIin } from '../verification/domain/public-report.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
+import { EvidenceSealService } from './evidence-seal.service.js';
 import { buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';
 
 /** Link opens listed per signer on the certificate; the audit trail in the pack has them all. */
@@ -45,6 +46,7 @@ export class EvidencePackService {
     private readonly audit: AuditService,
     private readonly trust: TrustAnchorsService,
     private readonly archives: ArchiveIntakeService,
+    private readonly seal: EvidenceSealService,
   ) {}
 
   async build(organisationId: string, envelopeId: string, actor: Actor): Promise<{ zip: Uint8Array; fileName: string }> {
@@ -143,7 +145,7 @@ export class EvidencePackService {
       audit: { envelopeId, headHash: trail.headHash, events: trail.events },
       certificate,
     };
-    const { zip } = buildEvidencePack(input);
+    const { zip } = await buildEvidencePack(input, (manifest) => this.seal.sealManifest(manifest));
     return { zip, fileName: `evidence-${envelope.id}.zip` };
   }
 }

@@ -72,7 +72,7 @@ async function buildFixture(): Promise<Fixture> {
     audit: { envelopeId: ENVELOPE, headHash, events },
     certificate: await certificate.save(),
   };
-  return { zip: buildEvidencePack(input).zip, caPem: certificatePem(ca.certificateDer), otherCaPem: certificatePem(otherCa.certificateDer) };
+  return { zip: (await buildEvidencePack(input)).zip, caPem: certificatePem(ca.certificateDer), otherCaPem: certificatePem(otherCa.certificateDer) };
 }
 
 function rezip(zip: Uint8Array, change: (files: Record<string, Uint8Array>) => void): Uint8Array {
