@@ -6,6 +6,8 @@ import { Webhooks1795331000000 } from './1795331000000-Webhooks.js';
 import { Verification1795340000000 } from './1795340000000-Verification.js';
 import { SigningRoundReservations1795350000000 } from './1795350000000-SigningRoundReservations.js';
 import { Kyc1795360000000 } from './1795360000000-Kyc.js';
+import { SealSandboxCaKey1795361200000 } from './1795361200000-SealSandboxCaKey.js';
+import { EvidenceSeal1795361300000 } from './1795361300000-EvidenceSeal.js';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
-export const migrations = [Organisations1795300000000, Sandbox1795310000000, Envelopes1795320000000, AuditTrail1795330000000, Webhooks1795331000000, Verification1795340000000, SigningRoundReservations1795350000000, Kyc1795360000000];
+export const migrations = [Organisations1795300000000, Sandbox1795310000000, Envelopes1795320000000, AuditTrail1795330000000, Webhooks1795331000000, Verification1795340000000, SigningRoundReservations1795350000000, Kyc1795360000000, SealSandboxCaKey1795361200000, EvidenceSeal1795361300000];

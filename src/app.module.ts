@@ -22,6 +22,8 @@ import { KycModule } from './kyc/kyc.module.js';
 import { ArchivesModule } from './archives/archives.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
+import { TrustModule } from './trust/trust.module.js';
+import { SandboxTrustAnchors } from './sandbox/sandbox-trust-anchors.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -45,6 +47,8 @@ export class AppModule {
         loggerModule(config),
         TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations, config.DATABASE_APPLICATION_NAME)),
         JobsModule,
+        // Where signer chains must lead; the sandbox contributes its CA (trusted only while it is the provider).
+        TrustModule.forRoot(config.sandboxEnabled ? { imports: [SandboxModule], sources: [SandboxTrustAnchors] } : {}),
         OrganisationsModule,
         AuditModule,
         WebhooksModule,

@@ -1,13 +1,17 @@
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import request from 'supertest';
 import { runCli } from '../src/cli/program.js';
-import { formatUtc } from '../src/evidence/domain/certificate-of-completion.js';
+import { certificateKeywords, formatUtc } from '../src/evidence/domain/certificate-of-completion.js';
+import { chainHash, type ChainedAuditEvent } from '../src/audit/domain/audit-chain.js';
 import type { EvidenceManifest } from '../src/evidence/domain/evidence-pack.js';
+import { createSealIdentity, importSealKey, sealManifest } from '../src/evidence/domain/evidence-seal.js';
 import type { VerificationReport } from '../src/cms/index.js';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
 import { IINS, makePdf } from './support/documents.js';
@@ -36,6 +40,7 @@ describe('evidence pack and kezek verify-evidence', () => {
   let manifest: EvidenceManifest;
   let dir: string;
   let caPath: string;
+  let sealPath: string;
 
   beforeAll(async () => {
     t = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '2', ARCHIVE_RETRY_DELAY_SECONDS: '1' });
@@ -56,6 +61,11 @@ describe('evidence pack and kezek verify-evidence', () => {
     pack = res.body as Buffer;
     files = unzipSync(pack);
     manifest = JSON.parse(new TextDecoder().decode(files['manifest.json'])) as EvidenceManifest;
+    // The relying party's copy of the seal certificate, fetched apart from the pack.
+    sealPath = join(dir, 'seal.pem');
+    const seal = await request(t.baseUrl).get('/v1/evidence/seal-certificate.pem').expect(200);
+    expect(seal.headers['content-type']).toContain('application/x-pem-file');
+    writeFileSync(sealPath, seal.text);
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
@@ -81,6 +91,7 @@ describe('evidence pack and kezek verify-evidence', () => {
     expect(Object.keys(files).sort()).toEqual(
       [
         'manifest.json',
+        'manifest.json.p7s',
         'documents/1-contract.pdf',
         'signatures/1-contract.pdf.p7s',
         'reports/1-contract.pdf.report.json',
@@ -101,7 +112,7 @@ describe('evidence pack and kezek verify-evidence', () => {
     expect(manifest.audit.headHash).toBe(trail.body.headHash);
   });
 
-  it('passes kezek verify-evidence, with and without trust anchors', async () => {
+  it('passes kezek verify-evidence with the trust anchors, and fails closed without them', async () => {
     const path = write('evidence.zip', pack);
     const trusted = await kezek('verify-evidence', path, '--trust', caPath);
     expect(trusted.err).toBe('');
@@ -110,8 +121,42 @@ describe('evidence pack and kezek verify-evidence', () => {
     expect(trusted.out).toContain('certificate chains trusted');
     expect(trusted.out).toMatch(/signatures\/1-contract\.pdf\.p7s: 3 signature\(s\)/);
     const untrusted = await kezek('verify-evidence', path);
-    expect(untrusted.code).toBe(0);
-    expect(untrusted.out).toContain('pass --trust');
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.out).toContain('no signature can pass: pass --trust');
+  });
+
+  it('is sealed by the instance: OpenSSL alone verifies the seal over manifest.json, and so does verify-evidence --seal', async () => {
+    write('manifest.json', files['manifest.json']);
+    write('manifest.json.p7s', files['manifest.json.p7s']);
+    const openssl = await promisify(execFile)('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'manifest.json.p7s'), '-content', join(dir, 'manifest.json'), '-CAfile', sealPath, '-purpose', 'any', '-out', '/dev/null']);
+    expect(openssl.stderr).toContain('Verification successful');
+    const sealed = await kezek('verify-evidence', write('sealed.zip', pack), '--trust', caPath, '--seal', sealPath);
+    expect(sealed.code).toBe(0);
+    expect(sealed.out).toContain('ok    manifest.json.p7s: manifest.json sealed by');
+    const unsealedCheck = await kezek('verify-evidence', join(dir, 'sealed.zip'), '--trust', caPath);
+    expect(unsealedCheck.out).toContain('note  manifest.json.p7s: the instance seal was not checked');
+  });
+
+  it('catches a forger who rewrites an audit event’s IP and recomputes the chain, the hashes, the certificate and the manifest', async () => {
+    const forged = await forgeIp(files, '198.51.100.23');
+    const path = write('forged.zip', zipSync(forged));
+    // Checked only against itself, the forgery is consistent: the unsealed check alone passes it.
+    const unsealed = await kezek('verify-evidence', path, '--trust', caPath);
+    expect(unsealed.out).toContain('PASSED');
+    expect(unsealed.code).toBe(0);
+    // The seal catches it.
+    const sealed = await kezek('verify-evidence', path, '--trust', caPath, '--seal', sealPath);
+    expect(sealed.code).toBe(1);
+    expect(sealed.out).toContain('FAIL  manifest.json.p7s: the seal does not verify (TOTAL_FAILED/HASH_FAILURE): manifest.json is not the one the instance sealed');
+    // Dropping the seal, or sealing the forgery with a key of one's own, fails too.
+    const { ['manifest.json.p7s']: _dropped, ...withoutSeal } = forged;
+    const dropped = await kezek('verify-evidence', write('unsealed.zip', zipSync(withoutSeal)), '--trust', caPath, '--seal', sealPath);
+    expect(dropped.code).toBe(1);
+    expect(dropped.out).toContain('FAIL  manifest.json.p7s: missing');
+    const own = await ownSeal(forged['manifest.json']);
+    const resealed = await kezek('verify-evidence', write('resealed.zip', zipSync({ ...forged, 'manifest.json.p7s': own })), '--trust', caPath, '--seal', sealPath);
+    expect(resealed.code).toBe(1);
+    expect(resealed.out).toContain('it was not made with the given seal certificate');
   });
 
   /** Each file altered the way a forger would (unzip, change, zip again): the check fails and names it. */
@@ -231,4 +276,38 @@ function editJson<T>(bytes: Uint8Array, edit: (value: T) => void): Uint8Array {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** What a forger holding only the pack does: change the IP of one event and recompute everything derived from it. */
+async function forgeIp(original: Record<string, Uint8Array>, ip: string): Promise<Record<string, Uint8Array>> {
+  const files = { ...original };
+  const trail = JSON.parse(new TextDecoder().decode(files['audit/audit-trail.json'])) as { envelopeId: string; headHash: string; events: ChainedAuditEvent[] };
+  const target = trail.events.findIndex((e) => e.ip !== null);
+  expect(target).toBeGreaterThanOrEqual(0);
+  trail.events[target].ip = ip;
+  let prevHash = target === 0 ? trail.events[0].prevHash : trail.events[target - 1].hash;
+  for (const event of trail.events.slice(target)) {
+    event.prevHash = prevHash;
+    event.hash = chainHash(prevHash, event);
+    prevHash = event.hash;
+  }
+  trail.headHash = prevHash;
+  files['audit/audit-trail.json'] = strToU8(`${JSON.stringify(trail, null, 2)}\n`);
+  const certificate = await PDFDocument.load(files['certificate-of-completion.pdf']);
+  certificate.setKeywords(certificateKeywords(trail.envelopeId, trail.headHash));
+  files['certificate-of-completion.pdf'] = await certificate.save();
+  files['manifest.json'] = editJson(files['manifest.json'], (m: EvidenceManifest) => {
+    m.audit.headHash = trail.headHash;
+    for (const entry of m.files) {
+      entry.sha256 = sha256(files[entry.path]);
+      entry.size = files[entry.path].length;
+    }
+  });
+  return files;
+}
+
+/** The forger's own seal over the forged manifest: a valid CMS, by the wrong key. */
+async function ownSeal(manifest: Uint8Array): Promise<Uint8Array> {
+  const identity = await createSealIdentity('forger.example', new Date());
+  return sealManifest(manifest, { certificateDer: identity.certificateDer, privateKey: await importSealKey(identity.privateKeyPkcs8) }, new Date());
 }

@@ -227,7 +227,7 @@ describe('webhook endpoints with production settings', () => {
   });
 
   it('refuses the development switch in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOKS_ALLOW_PRIVATE: 'true', DATABASE_URL: 'postgres://x/y', SECRETS_KEY: randomBytes(32).toString('base64') })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOKS_ALLOW_PRIVATE: 'true', DATABASE_URL: 'postgres://x/y', SECRETS_KEY: randomBytes(32).toString('base64'), TRUST_ANCHORS_FILE: 'nca.pem' })).toThrow(ConfigError);
   });
 });
 

@@ -25,13 +25,14 @@ export async function readUserFile(path: string, what: string, maxBytes: number)
   return size > maxBytes ? null : readFile(path);
 }
 
-/** The certificates of every `--trust` file. */
-export async function readTrustAnchors(paths: string[] = []): Promise<ParsedCertificate[]> {
+/** The certificates of every `--trust` (or `--seal`) file. */
+export async function readTrustAnchors(paths: string[] = [], option = '--trust'): Promise<ParsedCertificate[]> {
   const anchors: ParsedCertificate[] = [];
+  const what = option === '--trust' ? 'trust file' : `${option} file`;
   for (const path of paths) {
-    const bytes = await readUserFile(path, 'trust file', 1024 * 1024);
-    if (!bytes) throw new UsageError(`trust file ${path} is too large`);
-    anchors.push(...readCertificates(bytes, `trust file ${path}`));
+    const bytes = await readUserFile(path, what, 1024 * 1024);
+    if (!bytes) throw new UsageError(`${what} ${path} is too large`);
+    anchors.push(...readCertificates(bytes, `${what} ${path}`));
   }
   return anchors;
 }

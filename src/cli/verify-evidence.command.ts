@@ -4,6 +4,7 @@ import { collect, type CommandIo, readTrustAnchors, readUserFile, UsageError, wi
 
 export interface VerifyEvidenceOptions {
   trust?: string[];
+  seal?: string[];
   json?: boolean;
 }
 
@@ -25,19 +26,20 @@ export async function runVerifyEvidence(pack: string, options: VerifyEvidenceOpt
   return withUsageErrors('verify-evidence', io, async () => {
     const zip = await readUserFile(pack, 'evidence pack', MAX_PACK_BYTES);
     if (!zip) throw new UsageError(`evidence pack ${pack} is larger than ${MAX_PACK_BYTES} bytes`);
-    const result = await checkEvidencePack(zip, { trustAnchors: await readTrustAnchors(options.trust) });
+    const result = await checkEvidencePack(zip, { trustAnchors: await readTrustAnchors(options.trust), seal: await readTrustAnchors(options.seal, '--seal') });
     io.out(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatEvidenceResult(result, pack));
     return result.ok ? 0 : 1;
   });
 }
 
-/** `kezek verify-evidence <evidence.zip> [--trust <ca.pem>]... [--json]` (no server, no database). */
+/** `kezek verify-evidence <evidence.zip> [--trust <ca.pem>]... [--seal <seal.pem>] [--json]` (no server, no database). */
 export function registerVerifyEvidenceCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void): void {
   program
     .command('verify-evidence')
     .description('Check an evidence pack offline: every file hash, every CMS, the audit chain, the provider archives and the certificate')
     .argument('<evidence.zip>', 'the pack from GET /v1/envelopes/{id}/evidence.zip')
     .option('--trust <ca.pem>', 'trusted CA certificate(s), PEM or DER; repeatable', collect, [])
+    .option('--seal <seal.pem>', 'the instance seal certificate (GET /v1/evidence/seal-certificate.pem), kept apart from the pack: fails when the pack was rewritten', collect, [])
     .option('--json', 'print the result as JSON')
     .action(async (pack: string, options: VerifyEvidenceOptions) => {
       setExitCode(await runVerifyEvidence(pack, options, io));

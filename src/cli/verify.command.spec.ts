@@ -34,11 +34,18 @@ describe('kezek verify', () => {
   });
 
   it('prints the report as JSON with --json, the same report verifyCms gives', async () => {
-    const { code, out } = await kezek('verify', fx.vectors.cosigned2.layers[0].file, '--json');
+    const { code, out } = await kezek('verify', fx.vectors.cosigned2.layers[0].file, '--trust', fx.ca.certPath, '--json');
     expect(code).toBe(0);
     const printed = JSON.parse(out) as VerificationReport;
-    const direct = await verifyCms(fx.vectors.cosigned2.cms);
+    const direct = await verifyCms(fx.vectors.cosigned2.cms, { trustAnchors: [fx.ca.certPem] });
     expect(printed).toEqual(JSON.parse(JSON.stringify(direct)));
+  });
+
+  it('fails closed without --trust: exit 2, NO_CERTIFICATE_CHAIN_FOUND, and says how to fix it', async () => {
+    const { code, out } = await kezek('verify', fx.vectors.cosigned2.layers[0].file);
+    expect(code).toBe(2);
+    expect(out).toContain('INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND');
+    expect(out).toContain('pass --trust <ca.pem>');
   });
 
   it.each([

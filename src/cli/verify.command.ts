@@ -56,8 +56,7 @@ export function formatReportTable(report: VerificationReport): string {
     lines.push('', 'Why:');
     for (const s of problems) lines.push(`  ${s.depth}.${s.index + 1}: ${s.message}`);
   }
-  const unchained = report.signatures.some((s) => s.checks.chain === 'not-checked' && s.certificate);
-  if (unchained) lines.push('', 'Certificate chains were not checked: pass --trust <ca.pem> to check them.');
+  if (!report.chainChecked) lines.push('', 'No trust anchors, so no signature can pass: pass --trust <ca.pem> (NCA: trust/nca/nca-bundle.pem).');
   return `${lines.join('\n')}\n`;
 }
 

@@ -10,7 +10,7 @@
  *   Verifies every signature of the CMS and of every CMS nested in its content (the next signer signed the
  *   previous CMS), and co-signatures side by side. Per signature: messageDigest against the content, the
  *   signature value, the certificate's validity at the claimed signing time (or `now`), keyUsage allowing
- *   signing, and the chain to `trustAnchors` when given. Report (see report.ts): `indication` (worst of the
+ *   signing, and the chain to `trustAnchors` (none given: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND, fail closed). Report (see report.ts): `indication` (worst of the
  *   signatures) TOTAL_PASSED | TOTAL_FAILED | INDETERMINATE with `subIndication`; `signatures` in signing
  *   order (innermost = first signer first, each with `depth` 1 = over the document, and `index` within its
  *   SignedData), each with signer identity {iin, bin, commonName, surname, givenName, organization},

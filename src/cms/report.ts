@@ -31,7 +31,7 @@ export interface SignatureChecks {
   /** Signing certificate valid at the signing time. */
   validity: CheckStatus;
   keyUsage: CheckStatus;
-  /** Path to a trust anchor; `not-checked` when no anchors were given. */
+  /** Path to a trust anchor; `not-checked` when no anchors were given (the signature is then INDETERMINATE). */
   chain: CheckStatus;
 }
 
@@ -82,6 +82,8 @@ export interface VerificationReport {
   /** Number of nested SignedData layers (0 when the input could not be read). */
   depth: number;
   message: string;
+  /** Whether trust anchors were given, so that chains were checked (without them nothing passes). */
+  chainChecked: boolean;
 }
 
 const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };

@@ -148,11 +148,14 @@ describe('verifyCms on OpenSSL vectors', () => {
     expect(report.signatures[0].signer?.commonName).toBe('ОМАРОВ АСАН');
   });
 
-  it('leaves the chain unchecked without trust anchors, and says so', async () => {
-    const report = await verifyCms(fx.vectors.untrustedCa.cms);
-    expect(report.indication).toBe('TOTAL_PASSED');
-    expect(report.signatures[0].checks.chain).toBe('not-checked');
-    expect(report.signatures[0].message).toContain('chain not checked');
+  it('fails closed without trust anchors: a certificate nobody configured never passes', async () => {
+    for (const vector of [fx.vectors.untrustedCa, fx.vectors.attached]) {
+      const report = await verifyCms(vector.cms);
+      expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', chainChecked: false });
+      expect(report.signatures[0].checks).toMatchObject({ signature: 'passed', chain: 'not-checked' });
+      expect(report.signatures[0].message).toContain('no trust anchors');
+    }
+    expect((await verifyCms(fx.vectors.attached.cms, { trustAnchors: [fx.ca.certPem] })).chainChecked).toBe(true);
   });
 
   it('reports a detached signature without its content as SIGNED_DATA_NOT_FOUND, never passed', async () => {
@@ -187,7 +190,7 @@ describe('verifyCms on OpenSSL vectors', () => {
     const pem = `-----BEGIN CMS-----\n${base64.replace(/.{64}/g, '$&\n')}\n-----END CMS-----\n`;
     const pkcs7 = pem.replace(/CMS-----/g, 'PKCS7-----');
     for (const input of [der, new Uint8Array(der), base64, pem, pkcs7, Buffer.from(pem), Buffer.from(base64)]) {
-      expect((await verifyCms(input)).indication).toBe('TOTAL_PASSED');
+      expect((await verifyCms(input, { trustAnchors: [fx.ca.certPem] })).indication).toBe('TOTAL_PASSED');
     }
     expect((await verifyCms('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).subIndication).toBe('FORMAT_FAILURE');
   });

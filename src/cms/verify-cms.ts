@@ -17,7 +17,8 @@ export interface VerifyCmsOptions {
   detachedContent?: Uint8Array;
   /**
    * Trust anchors: PEM (one or more blocks), DER, or certificates parsed once with `readCertificates`
-   * (cheaper for a service that verifies often). Without anchors the chain is not checked.
+   * (cheaper for a service that verifies often). Without anchors no signature can pass: each is
+   * INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND (fail closed).
    */
   trustAnchors?: (string | Uint8Array | ParsedCertificate)[];
   /** Certificates to look for signers and intermediates in, besides the CMS's own. */
@@ -188,7 +189,8 @@ function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>
         add('INDETERMINATE', chain.status === 'out-of-bounds' ? 'OUT_OF_BOUNDS_NO_POE' : 'NO_CERTIFICATE_CHAIN_FOUND', chain.message);
       }
     } else {
-      notes.push('chain not checked (no trust anchors)');
+      // Fail closed: a certificate nobody configured (self-made, carrying any IIN) must never pass.
+      add('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the certificate chain cannot be checked');
     }
   }
 
@@ -217,7 +219,7 @@ function certificatesOf(input: string | Uint8Array | ParsedCertificate, what: st
 const EMPTY_CONTENT: ContentSummary = { sha256: null, type: 'unknown', detached: false, size: null };
 
 export function formatFailureReport(message: string): VerificationReport {
-  return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], content: { ...EMPTY_CONTENT }, depth: 0, message };
+  return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], content: { ...EMPTY_CONTENT }, depth: 0, message, chainChecked: false };
 }
 
 function head(content: ContentRef): Uint8Array {
@@ -303,7 +305,7 @@ export function verifyCmsSync(input: Uint8Array | string, options: VerifyCmsOpti
       ? `${signatures.length} of ${signatures.length} signature${signatures.length === 1 ? '' : 's'} passed`
       : `${signatures.length - failing.length} of ${signatures.length} signatures passed; ${failing.map((s) => `${who(s)}: ${s.indication}/${s.subIndication}: ${s.message}`).join('; ')}`,
   ].join('; ');
-  const report: VerificationReport = { indication, signatures, content, depth: total, message };
+  const report: VerificationReport = { indication, signatures, content, depth: total, message, chainChecked: anchors.length > 0 };
   if (subIndication) report.subIndication = subIndication;
   return report;
 }

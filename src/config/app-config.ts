@@ -40,8 +40,16 @@ export const configSchema = z.object({
   JOBS_WORKERS_ENABLED: booleanString.default(true),
   /** How often a live provider session is polled when no webhook has told us anything. */
   ROUND_POLL_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(600).default(20),
-  /** PEM file of trust anchors (e.g. NCA root and intermediate certificates) for signer certificate chains. */
+  /**
+   * PEM file of trust anchors (e.g. trust/nca/nca-bundle.pem: NCA's root and intermediate certificates) signer
+   * chains must lead to. Required with NODE_ENV=production; without it only the sandbox CA (while the sandbox
+   * is the provider) is trusted, and otherwise no signature passes.
+   */
   TRUST_ANCHORS_FILE: z.string().min(1).optional(),
+  /** The certificate (PEM) evidence packs are sealed with; with EVIDENCE_SEAL_KEY_FILE. Default: a generated self-signed one. */
+  EVIDENCE_SEAL_CERT_FILE: z.string().min(1).optional(),
+  /** The private key (PEM, RSA) of EVIDENCE_SEAL_CERT_FILE. */
+  EVIDENCE_SEAL_KEY_FILE: z.string().min(1).optional(),
   MAX_DOCUMENT_BYTES: z.coerce.number({ message: 'expected a size in bytes' }).int().positive().default(10 * 1024 * 1024),
   /**
    * Development only: lets webhook endpoints use plain http and resolve to loopback, private, link-local or
@@ -57,6 +65,11 @@ export const configSchema = z.object({
 
   /** Serve the local Cloud EDS sandbox under /sandbox. Default: on with the embedded database, off with DATABASE_URL. */
   SANDBOX_ENABLED: booleanString.optional(),
+  /**
+   * Demos only: serve the sandbox although Kezek's Cloud EDS base URL is another provider. Without it such a
+   * setup is refused; either way the sandbox CA is then not trusted.
+   */
+  SANDBOX_ALLOW_OTHER_PROVIDER: booleanString.default(false),
   /** `dev` caps each uploaded file at 30 KB like the provider's dev host; `prod` caps it at MAX_DOCUMENT_BYTES. */
   SANDBOX_PROFILE: z.enum(['dev', 'prod']).default('dev'),
   /** Link put in the QR code of archive copies; `{checkId}` is replaced. Default: `<PUBLIC_BASE_URL>/verify/{checkId}`. */
@@ -160,6 +173,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (values.SANDBOX_ENABLED && values.NODE_ENV === 'production') {
     throw new ConfigError(['SANDBOX_ENABLED: the local provider sandbox is for development and demos, refused with NODE_ENV=production (got "true")']);
   }
+  // Fail closed: a production instance with no anchors would accept no signature, or (worse) be "fixed" by trusting anything.
+  if (values.NODE_ENV === 'production' && !values.TRUST_ANCHORS_FILE) {
+    throw new ConfigError(['TRUST_ANCHORS_FILE: required with NODE_ENV=production; point it at the trusted CA certificates, e.g. trust/nca/nca-bundle.pem (not set)']);
+  }
+  const sandboxEnabled = values.SANDBOX_ENABLED ?? (values.DATABASE_URL === undefined && values.NODE_ENV !== 'production');
+  const ownSandbox = `${(values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '')}/sandbox`;
+  // The sandbox issues certificates for any IIN on request: next to a real provider it is only for demos, on purpose.
+  if (sandboxEnabled && values.CLOUD_EDS_BASE_URL && values.CLOUD_EDS_BASE_URL.replace(/\/+$/, '') !== ownSandbox && !values.SANDBOX_ALLOW_OTHER_PROVIDER) {
+    throw new ConfigError([
+      `SANDBOX_ENABLED: the sandbox runs only while it is Kezek's provider (CLOUD_EDS_BASE_URL ${ownSandbox}); set SANDBOX_ENABLED=false, or SANDBOX_ALLOW_OTHER_PROVIDER=true for a demo (got CLOUD_EDS_BASE_URL "${values.CLOUD_EDS_BASE_URL}")`,
+    ]);
+  }
+  if (Boolean(values.EVIDENCE_SEAL_CERT_FILE) !== Boolean(values.EVIDENCE_SEAL_KEY_FILE)) {
+    throw new ConfigError([`${values.EVIDENCE_SEAL_CERT_FILE ? 'EVIDENCE_SEAL_KEY_FILE' : 'EVIDENCE_SEAL_CERT_FILE'}: the evidence seal needs both EVIDENCE_SEAL_CERT_FILE and EVIDENCE_SEAL_KEY_FILE (not set)`]);
+  }
   if (values.WEBHOOKS_ALLOW_PRIVATE && values.NODE_ENV === 'production') {
     throw new ConfigError(['WEBHOOKS_ALLOW_PRIVATE: a development setting, refused with NODE_ENV=production (got "true")']);
   }
@@ -171,7 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     embeddedDatabase,
     runMigrations: values.MIGRATIONS_RUN ?? embeddedDatabase,
-    sandboxEnabled: values.SANDBOX_ENABLED ?? (embeddedDatabase && values.NODE_ENV !== 'production'),
+    sandboxEnabled,
     get cloudEdsBaseUrl(): string {
       const fallback = this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox` : CLOUD_EDS_HOSTS.dev.baseUrl;
       return (this.CLOUD_EDS_BASE_URL ?? fallback).replace(/\/+$/, '');

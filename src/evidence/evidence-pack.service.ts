@@ -17,9 +17,10 @@ import { Signer } from '../envelopes/entities/signer.entity.js';
 import { EnvelopesService } from '../envelopes/envelopes.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
-import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
+import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 import { maskIin } from '../verification/domain/public-report.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
+import { EvidenceSealService } from './evidence-seal.service.js';
 import { buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';
 
 /** Link opens listed per signer on the certificate; the audit trail in the pack has them all. */
@@ -45,6 +46,7 @@ export class EvidencePackService {
     private readonly audit: AuditService,
     private readonly trust: TrustAnchorsService,
     private readonly archives: ArchiveIntakeService,
+    private readonly seal: EvidenceSealService,
   ) {}
 
   async build(organisationId: string, envelopeId: string, actor: Actor): Promise<{ zip: Uint8Array; fileName: string }> {
@@ -144,7 +146,7 @@ export class EvidencePackService {
       audit: { envelopeId, headHash: trail.headHash, events: trail.events },
       certificate,
     };
-    const { zip } = buildEvidencePack(input);
+    const { zip } = await buildEvidencePack(input, (manifest) => this.seal.sealManifest(manifest));
     return { zip, fileName: `evidence-${envelope.id}.zip` };
   }
 }

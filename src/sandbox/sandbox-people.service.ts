@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { certificatePem, createSandboxCa, importPrivateKey, issuePersonCertificate, subjectKey, type KeyAndCertificate } from './domain/certificates.js';
 import type { Signer } from './domain/cms-sign.js';
 import { isIinFormat } from '../cms/iin.js';
@@ -17,11 +20,16 @@ import { SandboxClock } from './sandbox-clock.js';
 @Injectable()
 export class SandboxPeopleService {
   private caPromise?: Promise<KeyAndCertificate>;
+  /** The CA key is sealed at rest: whoever reads the database alone cannot issue trusted sandbox certificates. */
+  private readonly box: SecretBox;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: SandboxClock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.secretsKey);
+  }
 
   async nameOf(iin: string): Promise<PersonName & { registered: boolean }> {
     const row = await this.db.getRepository(SandboxPerson).findOneBy({ iin });
@@ -60,14 +68,17 @@ export class SandboxPeopleService {
   private async loadOrCreateCa(): Promise<KeyAndCertificate> {
     const repository = this.db.getRepository(SandboxCa);
     const existing = await repository.findOneBy({ id: 1 });
-    if (existing) return { certificateDer: existing.certificateDer, privateKeyPkcs8: existing.privateKeyPkcs8 };
+    if (existing) return this.openCa(existing);
     const created = await createSandboxCa(new Date());
-    await this.db.query(`INSERT INTO sandbox.ca (id, certificate_der, private_key_pkcs8) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`, [
+    await this.db.query(`INSERT INTO sandbox.ca (id, certificate_der, private_key_sealed) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`, [
       Buffer.from(created.certificateDer),
-      Buffer.from(created.privateKeyPkcs8),
+      this.box.seal(Buffer.from(created.privateKeyPkcs8).toString('base64')),
     ]);
-    const stored = await repository.findOneByOrFail({ id: 1 });
-    return { certificateDer: stored.certificateDer, privateKeyPkcs8: stored.privateKeyPkcs8 };
+    return this.openCa(await repository.findOneByOrFail({ id: 1 }));
+  }
+
+  private openCa(row: SandboxCa): KeyAndCertificate {
+    return { certificateDer: row.certificateDer, privateKeyPkcs8: Buffer.from(this.box.open(row.privateKeySealed), 'base64') };
   }
 
   /** The signing identity of an IIN: its stored certificate, or a new one when none exists, the name changed or it expired. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import { withDatabase } from '../cli/cli-database.js';
+import { loadConfig } from '../config/app-config.js';
 import { SandboxClock } from './sandbox-clock.js';
 import { SandboxOrganisationsService, type SigningMode } from './sandbox-organisations.service.js';
 import { SandboxPeopleService } from './sandbox-people.service.js';
@@ -100,7 +101,7 @@ export function registerSandboxCommands(program: Command): void {
     .description('Print the sandbox CA certificate (PEM), generating it on first use')
     .action(async () => {
       await withDatabase(async (db) => {
-        process.stdout.write(await new SandboxPeopleService(db, new SandboxClock()).caPem());
+        process.stdout.write(await new SandboxPeopleService(db, new SandboxClock(), loadConfig()).caPem());
       });
     });
 }

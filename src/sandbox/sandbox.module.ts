@@ -12,6 +12,7 @@ import { SandboxPeopleService } from './sandbox-people.service.js';
 import { SandboxPollerService } from './sandbox-poller.service.js';
 import { SandboxProviderAccounts } from './sandbox-provider-accounts.js';
 import { SandboxSessionsService } from './sandbox-sessions.service.js';
+import { SandboxTrustAnchors } from './sandbox-trust-anchors.js';
 import { SandboxSignPageController } from './sandbox-sign-page.controller.js';
 import { SandboxUploadInterceptor } from './sandbox-upload.interceptor.js';
 import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
@@ -37,9 +38,11 @@ import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
     SandboxUploadInterceptor,
     SandboxProviderAccounts,
     { provide: PROVIDER_ACCOUNT_PROVISIONER, useExisting: SandboxProviderAccounts },
+    SandboxTrustAnchors,
   ],
-  // SandboxPeopleService: the sandbox CA (the trust anchors' port, the identity products' signed reports);
+  // SandboxTrustAnchors: the trust anchors' port; SandboxPeopleService: the sandbox CA (the identity products'
+  // signed reports);
   // SandboxClock: one clock for every sandbox product.
-  exports: [PROVIDER_ACCOUNT_PROVISIONER, SandboxPeopleService, SandboxClock],
+  exports: [PROVIDER_ACCOUNT_PROVISIONER, SandboxPeopleService, SandboxClock, SandboxTrustAnchors],
 })
 export class SandboxModule {}

@@ -11,7 +11,7 @@ import { isPastDeadline, providerFailureReason } from './domain/round-rules.js';
 import type { RoundEvent } from './domain/signing-round.machine.js';
 import { previousGroupCms } from './round-inputs.js';
 import type { RoundWithSession } from './signing-round.entity.js';
-import { TrustAnchorsService } from './trust-anchors.service.js';
+import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 
 /** What the provider said about a round, as a machine event, with the verified documents of a FINISHED one. */
 export interface Observation {
@@ -61,7 +61,7 @@ export class ObserveRoundService {
       const output = await verifyCms(cms, { trustAnchors: anchors });
       const previous = await previousGroupCms(this.db.manager, document.id, round.routingOrder);
       const input = previous ? await verifyCms(previous, { trustAnchors: anchors }) : undefined;
-      checks.push({ documentName: document.name, originalSha256: document.sha256, expectedIin: signer.iin, input, output, chainChecked: anchors.length > 0 });
+      checks.push({ documentName: document.name, originalSha256: document.sha256, expectedIin: signer.iin, input, output });
       if (returned) observed.push({ documentId: document.id, providerDocumentId: returned.id, cms, report: output });
     }
     return { event: { type: 'PROVIDER_FINISHED', verdict: roundVerdict(checks) }, documents: observed };

@@ -15,7 +15,6 @@ import { SignerLinksService } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
 import { SignerPagesController } from './signer-pages.controller.js';
 import './signing-round.errors.js';
-import { TrustAnchorsService } from './trust-anchors.service.js';
 
 /**
  * Signing rounds: one provider session per signer attempt. The signer link pages, starting a round,
@@ -35,8 +34,6 @@ import { TrustAnchorsService } from './trust-anchors.service.js';
     RoundStartLocks,
     ProviderWebhooksService,
     RoundCheckJobHandler,
-    TrustAnchorsService,
   ],
-  exports: [TrustAnchorsService],
 })
 export class SigningRoundsModule {}

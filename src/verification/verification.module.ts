@@ -3,7 +3,6 @@ import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { SigningRoundsModule } from '../signing-rounds/signing-rounds.module.js';
 import { RateLimitService, VerifyRateLimitGuard } from './rate-limit.service.js';
 import { VerificationPagesController } from './verification-pages.controller.js';
 import { VerificationController } from './verification.controller.js';
@@ -12,7 +11,6 @@ import { VerificationService } from './verification.service.js';
 /** Public verification: POST /v1/verify and the /verify pages, without an API key, rate-limited per IP. */
 @Module({
   imports: [
-    SigningRoundsModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       // A CMS of the largest document is a little larger than the document: 1 MiB of room (see VerificationService).

@@ -14,7 +14,7 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
-import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
+import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 import { maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
 import { sniffUpload } from './domain/upload-kind.js';
 

@@ -72,7 +72,7 @@ async function buildFixture(): Promise<Fixture> {
     audit: { envelopeId: ENVELOPE, headHash, events },
     certificate: await certificate.save(),
   };
-  return { zip: buildEvidencePack(input).zip, caPem: certificatePem(ca.certificateDer), otherCaPem: certificatePem(otherCa.certificateDer) };
+  return { zip: (await buildEvidencePack(input)).zip, caPem: certificatePem(ca.certificateDer), otherCaPem: certificatePem(otherCa.certificateDer) };
 }
 
 function rezip(zip: Uint8Array, change: (files: Record<string, Uint8Array>) => void): Uint8Array {
@@ -93,7 +93,7 @@ describe('checkEvidencePack', () => {
     fx = await buildFixture();
   });
 
-  it('passes an untouched pack, trusting the chains only with the right anchors', async () => {
+  it('passes an untouched pack only with the right anchors (fail closed without them)', async () => {
     const trusted = await checkEvidencePack(fx.zip, { trustAnchors: [fx.caPem] });
     expect(trusted.problems).toEqual([]);
     expect(trusted.ok).toBe(true);
@@ -101,8 +101,8 @@ describe('checkEvidencePack', () => {
     expect(trusted.passed.join('\n')).toContain('certificate chains trusted');
 
     const untrusted = await checkEvidencePack(fx.zip);
-    expect(untrusted.ok).toBe(true);
-    expect(untrusted.warnings.join('\n')).toContain('--trust');
+    expect(untrusted.ok).toBe(false);
+    expect(untrusted.problems).toEqual([{ file: 'signatures/1-contract.pdf.p7s', message: expect.stringContaining('no signature can pass: pass --trust') }]);
 
     const wrongCa = await checkEvidencePack(fx.zip, { trustAnchors: [fx.otherCaPem] });
     expect(wrongCa.ok).toBe(false);

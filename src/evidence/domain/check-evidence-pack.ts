@@ -3,6 +3,7 @@ import { safeUnzip, UnsafeArchiveError, type UnzipLimits } from '../../archives/
 import { verifyChain, type ChainedAuditEvent } from '../../audit/domain/audit-chain.js';
 import { verifyCms, type ParsedCertificate, type VerificationReport } from '../../cms/index.js';
 import { certificateKeywords } from './certificate-of-completion.js';
+import { SEAL_PATH } from './evidence-seal.js';
 import { AUDIT_PATH, CERTIFICATE_PATH, EVIDENCE_FORMAT, MANIFEST_PATH, sha256Hex, type AuditTrailFile, type EvidenceManifest } from './evidence-pack.js';
 
 /**
@@ -29,6 +30,11 @@ export interface EvidenceCheckResult {
 
 export interface EvidenceCheckOptions {
   trustAnchors?: (string | Uint8Array | ParsedCertificate)[];
+  /**
+   * The instance's seal certificate (or the CA it chains to), obtained apart from the pack. Given, the pack
+   * passes only when manifest.json is the one the instance sealed.
+   */
+  seal?: (string | Uint8Array | ParsedCertificate)[];
   limits?: Partial<UnzipLimits>;
 }
 
@@ -85,6 +91,9 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
   }
   const envelope = { id: manifest.envelope.id, title: manifest.envelope.title, status: manifest.envelope.status };
 
+  // 0. The seal: the instance signed these very manifest bytes, so nothing the manifest records was rewritten.
+  await checkSeal(entries.get(MANIFEST_PATH)!, entries.get(SEAL_PATH), options.seal, passed, problem, warnings);
+
   // 1. Every file is the one the manifest lists, and nothing was added.
   const listed = new Set<string>();
   /** Files whose bytes are not those listed: checks that use them as a reference are skipped, so the blame stays on them. */
@@ -103,7 +112,7 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
       altered.add(entry.path);
     } else matching++;
   }
-  for (const path of entries.keys()) if (path !== MANIFEST_PATH && !listed.has(path)) problem(path, 'not listed in manifest.json: added to the pack');
+  for (const path of entries.keys()) if (path !== MANIFEST_PATH && path !== SEAL_PATH && !listed.has(path)) problem(path, 'not listed in manifest.json: added to the pack');
   if (matching === manifest.files.length) passed.push(`${matching} files match the SHA-256 recorded in manifest.json`);
 
   // 2. The audit trail: an intact chain whose head is the one the manifest (and the certificate) name.
@@ -157,14 +166,13 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
     const report = await verifyCms(cms, { trustAnchors: anchors });
     const iins = new Set(report.signatures.map((s) => s.signer?.iin).filter((iin): iin is string => Boolean(iin)));
     const missing = [...signedIins].filter((iin) => !iins.has(iin));
-    if (report.indication === 'TOTAL_FAILED') problem(document.signature.file, `the signature does not verify: ${report.subIndication} (${report.message})`);
+    if (!report.chainChecked) problem(document.signature.file, 'no trust anchors were given, so no signature can pass: pass --trust <ca.pem>');
+    else if (report.indication === 'TOTAL_FAILED') problem(document.signature.file, `the signature does not verify: ${report.subIndication} (${report.message})`);
     else if (report.indication === 'INDETERMINATE') problem(document.signature.file, `the signature could not be verified: ${report.subIndication} (${report.message})`);
     else if (report.content.sha256 !== document.sha256) problem(document.signature.file, `it signs content with SHA-256 ${report.content.sha256}, not the document's ${document.sha256}`);
     else if (missing.length) problem(document.signature.file, `signers recorded as SIGNED are not in it (IIN ${missing.join(', ')})`);
     else {
-      const chained = report.signatures.every((s) => s.checks.chain === 'passed');
-      passed.push(`${document.signature.file}: ${report.signatures.length} signature(s) over “${document.name}” (SHA-256 ${document.sha256.slice(0, 16)}…), ${report.indication}${chained ? ', certificate chains trusted' : ''}`);
-      if (!chained) warnings.push(`${document.signature.file}: certificate chains were not checked; pass --trust <ca.pem> to check them`);
+      passed.push(`${document.signature.file}: ${report.signatures.length} signature(s) over “${document.name}” (SHA-256 ${document.sha256.slice(0, 16)}…), ${report.indication}, certificate chains trusted`);
     }
     const stored = parseJson(entries.get(document.signature.report));
     if (altered.has(document.signature.file) || altered.has(document.signature.report)) continue;
@@ -230,4 +238,34 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
   }
 
   return result(envelope);
+}
+
+async function checkSeal(
+  manifest: Uint8Array,
+  seal: Uint8Array | undefined,
+  sealCertificates: EvidenceCheckOptions['seal'],
+  passed: string[],
+  problem: (file: string, message: string) => void,
+  warnings: string[],
+): Promise<void> {
+  if (!sealCertificates?.length) {
+    warnings.push(
+      seal
+        ? `${SEAL_PATH}: the instance seal was not checked, so a rewritten pack would pass: pass --seal <seal.pem>`
+        : 'the pack is not sealed: it is checked only against itself',
+    );
+    return;
+  }
+  if (!seal) {
+    problem(SEAL_PATH, 'missing: the pack is not sealed, so whoever held it could have rewritten it');
+    return;
+  }
+  const report = await verifyCms(seal, { detachedContent: manifest, trustAnchors: sealCertificates });
+  const signature = report.signatures[0];
+  if (report.indication !== 'TOTAL_PASSED' || report.signatures.length !== 1) {
+    const why = report.subIndication === 'HASH_FAILURE' ? 'manifest.json is not the one the instance sealed' : report.subIndication === 'NO_CERTIFICATE_CHAIN_FOUND' ? 'it was not made with the given seal certificate' : report.message;
+    problem(SEAL_PATH, `the seal does not verify (${report.indication}/${report.subIndication ?? 'more than one signature'}): ${why}`);
+    return;
+  }
+  passed.push(`${SEAL_PATH}: manifest.json sealed by ${signature.certificate?.subject ?? 'the instance'}${signature.signingTime ? ` at ${signature.signingTime}` : ''}`);
 }

@@ -2,12 +2,14 @@ import { zipSync, type Zippable } from 'fflate';
 import type { ChainedAuditEvent } from '../../audit/domain/audit-chain.js';
 import type { VerificationReport } from '../../cms/index.js';
 import { sha256Hex } from '../../common/crypto/sha256.js';
+import { SEAL_PATH } from './evidence-seal.js';
 
 /**
  * The evidence pack of an envelope: one zip that proves who signed what and when, checkable offline by
  * `kezek verify-evidence`. Layout:
  *
  *   manifest.json                         envelope summary, signers, rounds, and the SHA-256 of every other file
+ *   manifest.json.p7s                     the instance seal: a detached CMS over manifest.json (evidence-seal.ts)
  *   documents/<n>-<name>                  the original documents
  *   signatures/<n>-<name>.p7s             the final CMS of each document (every signer)
  *   reports/<n>-<name>.report.json        the verification report of each CMS
@@ -17,7 +19,8 @@ import { sha256Hex } from '../../common/crypto/sha256.js';
  *
  * What anchors what: originals are checked against the hashes recorded when the envelope was created (in the
  * audit chain), each CMS against its original and the trust anchors, archives against the hashes recorded
- * in the chain when they were received, the chain against its head hash (manifest and certificate).
+ * in the chain when they were received, the chain against its head hash (manifest and certificate), and the
+ * manifest against the instance seal: without the seal, whoever holds the pack could rewrite and recompute it all.
  */
 export const EVIDENCE_FORMAT = 'kezek-evidence/1';
 export const MANIFEST_PATH = 'manifest.json';
@@ -97,7 +100,11 @@ export function packSegment(name: string): string {
   return [...safe].slice(0, 120).join('');
 }
 
-export function buildEvidencePack(input: EvidenceInput): { zip: Uint8Array; manifest: EvidenceManifest } {
+/**
+ * Builds the zip. `seal` (the instance's, see evidence-seal.ts) signs the exact bytes of manifest.json; its
+ * detached CMS goes beside it as manifest.json.p7s, the one file the manifest cannot list.
+ */
+export async function buildEvidencePack(input: EvidenceInput, seal?: (manifest: Uint8Array) => Promise<Uint8Array>): Promise<{ zip: Uint8Array; manifest: EvidenceManifest }> {
   const files = new Map<string, Uint8Array>();
   const add = (path: string, bytes: Uint8Array) => {
     if (files.has(path)) throw new Error(`evidence pack: ${path} twice`);
@@ -146,7 +153,9 @@ export function buildEvidencePack(input: EvidenceInput): { zip: Uint8Array; mani
     files: [...files.entries()].map(([path, bytes]) => ({ path, sha256: sha256Hex(bytes), size: bytes.length })),
   };
 
-  const zippable: Zippable = { [MANIFEST_PATH]: json(manifest) };
+  const manifestBytes = json(manifest);
+  const zippable: Zippable = { [MANIFEST_PATH]: manifestBytes };
+  if (seal) zippable[SEAL_PATH] = await seal(manifestBytes);
   // Archives and PDFs are compressed already.
   for (const [path, bytes] of files) zippable[path] = [bytes, { level: /\.(zip|pdf)$/.test(path) ? 0 : 6 }];
   return { zip: zipSync(zippable), manifest };

@@ -20,7 +20,7 @@ function signature(iin: string, time: string, overrides: Partial<SignatureReport
 }
 
 function report(signatures: SignatureReport[], contentSha256 = ORIGINAL): VerificationReport {
-  return { indication: 'TOTAL_PASSED', signatures, content: { sha256: contentSha256, type: 'pdf', detached: false, size: 10 }, depth: signatures.length, message: '' };
+  return { indication: 'TOTAL_PASSED', signatures, content: { sha256: contentSha256, type: 'pdf', detached: false, size: 10 }, depth: signatures.length, message: '', chainChecked: true };
 }
 
 const first = signature('900101300126', '2026-11-21T10:00:00Z');
@@ -31,7 +31,6 @@ const check = (output: VerificationReport, input?: VerificationReport, expectedI
   expectedIin,
   input,
   output,
-  chainChecked: true,
 });
 
 describe('round verdict', () => {
@@ -54,10 +53,11 @@ describe('round verdict', () => {
     expect(verdict).toMatchObject({ accepted: false, reason });
   });
 
-  it('tolerates a missing chain only when no trust anchors are configured', () => {
+  it('never accepts a signature whose chain was not found, with trust anchors or without (fail closed)', () => {
     const unchained = { ...second, indication: 'INDETERMINATE' as const, subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' as const };
-    expect(checkDocument({ ...check(report([first, unchained]), report([first])), chainChecked: false })).toEqual({ accepted: true });
     expect(checkDocument(check(report([first, unchained]), report([first])))).toMatchObject({ accepted: false, reason: 'SIGNATURE_INVALID' });
+    const withoutAnchors = { ...report([first, unchained]), chainChecked: false };
+    expect(checkDocument(check(withoutAnchors, report([first])))).toMatchObject({ accepted: false, reason: 'SIGNATURE_INVALID' });
   });
 
   it('rejects the round when any document fails', () => {

@@ -13,8 +13,6 @@ export interface DocumentCheck {
   /** The report of what was uploaded (undefined for the first group, which uploads the original). */
   input?: VerificationReport;
   output: VerificationReport;
-  /** Without configured trust anchors the chain cannot be checked; that alone does not reject a round. */
-  chainChecked: boolean;
 }
 
 /**
@@ -25,17 +23,14 @@ export function signatureFingerprint(signature: SignatureReport): string {
   return [signature.certificate?.sha256 ?? '', signature.signingTime ?? '', signature.digestAlgorithm].join('|');
 }
 
-function acceptable(signature: SignatureReport, chainChecked: boolean): boolean {
-  if (signature.indication === 'TOTAL_PASSED') return true;
-  return !chainChecked && signature.indication === 'INDETERMINATE' && signature.subIndication === 'NO_CERTIFICATE_CHAIN_FOUND';
-}
 
 export function checkDocument(check: DocumentCheck): Verdict {
   const { output, documentName } = check;
   if (output.indication === 'TOTAL_FAILED' && output.subIndication === 'FORMAT_FAILURE') {
     return { accepted: false, reason: 'SIGNATURE_INVALID', message: `${documentName}: the returned signature is not a readable CMS (${output.message ?? 'format failure'})` };
   }
-  const broken = output.signatures.find((s) => !acceptable(s, check.chainChecked));
+  // Fail closed: only TOTAL_PASSED is accepted (a chain that could not be checked is not a pass).
+  const broken = output.signatures.find((s) => s.indication !== 'TOTAL_PASSED');
   if (broken || output.signatures.length === 0) {
     return {
       accepted: false,

@@ -21,6 +21,7 @@ const report: VerificationReport = {
   content: { sha256: 'cd', type: 'pdf', detached: false, size: 10 },
   depth: 1,
   message: 'ok',
+  chainChecked: true,
 };
 
 describe('public report', () => {

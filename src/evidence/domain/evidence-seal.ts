@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+
+/**
+ * The instance seal of an evidence pack: a detached CMS over the exact bytes of manifest.json, signed with
+ * the instance's seal key. The manifest records the SHA-256 of every other file, so whoever holds the seal
+ * certificate catches any rewrite of the pack (audit trail, hashes, manifest) that a holder of the pack alone
+ * could otherwise recompute. A relying party needs nothing but OpenSSL:
+ *   openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json -CAfile seal.pem -purpose any -out /dev/null
+ */
+export const SEAL_PATH = 'manifest.json.p7s';
+
+pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+const OID_DATA = '1.2.840.113549.1.7.1';
+const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
+const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
+const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
+const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
+
+export interface SealIdentity {
+  certificateDer: Uint8Array;
+  privateKeyPkcs8: Uint8Array;
+}
+
+function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** A self-signed seal certificate for an instance that was given none (the embedded default). */
+export async function createSealIdentity(instanceName: string, now: Date): Promise<SealIdentity> {
+  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const serial = randomBytes(16);
+  serial[0] = (serial[0] & 0x7f) | 0x10;
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial.toString('hex'),
+    name: [{ '2.5.4.3': [`Kezek evidence seal (${instanceName})`.slice(0, 64)] }, { '2.5.4.10': ['Kezek'] }],
+    notBefore: new Date(now.getTime() - 3600_000),
+    notAfter: new Date(now.getTime() + 30 * 365 * 24 * 3600_000),
+    keys,
+    signingAlgorithm: RSA,
+    extensions: [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certificateDer: new Uint8Array(certificate.rawData), privateKeyPkcs8: new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+}
+
+export async function importSealKey(pkcs8: Uint8Array): Promise<webcrypto.CryptoKey> {
+  return webcrypto.subtle.importKey('pkcs8', pkcs8, { name: RSA.name, hash: RSA.hash }, false, ['sign']);
+}
+
+/** A detached CMS (DER) over `manifest`: contentType, signingTime and messageDigest signed, the certificate included. */
+export async function sealManifest(manifest: Uint8Array, seal: { certificateDer: Uint8Array; privateKey: webcrypto.CryptoKey }, signingTime: Date): Promise<Uint8Array> {
+  const certificate = pkijs.Certificate.fromBER(arrayBuffer(seal.certificateDer));
+  const time = signingTime.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: signingTime }) : new asn1js.GeneralizedTime({ valueDate: signingTime });
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
+    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256, algorithmParams: new asn1js.Null() })],
+    signerInfos: [
+      new pkijs.SignerInfo({
+        version: 1,
+        sid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
+        digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256, algorithmParams: new asn1js.Null() }),
+        signedAttrs: new pkijs.SignedAndUnsignedAttributes({
+          type: 0,
+          attributes: [
+            new pkijs.Attribute({ type: OID_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
+            new pkijs.Attribute({ type: OID_SIGNING_TIME, values: [time] }),
+            new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: arrayBuffer(createHash('sha256').update(manifest).digest()) })] }),
+          ],
+        }),
+      }),
+    ],
+    certificates: [certificate],
+  });
+  await signedData.sign(seal.privateKey as never, 0, 'SHA-256', arrayBuffer(manifest));
+  const contentInfo = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signedData.toSchema(true) });
+  return new Uint8Array(contentInfo.toSchema().toBER(false));
+}
