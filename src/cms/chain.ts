@@ -14,7 +14,8 @@ export type ChainResult =
   | { status: 'trusted'; path: ParsedCertificate[] }
   | { status: 'no-chain'; message: string }
   | { status: 'out-of-bounds'; message: string }
-  | { status: 'unsupported'; message: string };
+  | { status: 'unsupported'; message: string }
+  | { status: 'over-budget'; message: string };
 
 const MAX_PATH = 10;
 const MAX_SIGNATURE_CHECKS = 64;
@@ -43,9 +44,11 @@ function isAnchor(cert: ParsedCertificate, anchors: ParsedCertificate[]): boolea
   return anchors.some((a) => sameCertificate(a, cert) || (sameName(a.subject.der, cert.subject.der) && asBuffer(a.spki).equals(asBuffer(cert.spki))));
 }
 
-export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, anchors: ParsedCertificate[], at: Date): ChainResult {
+/** `pay(bytes)`: asks the caller's budget for one signature check over `bytes`; false stops the search. */
+export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, anchors: ParsedCertificate[], at: Date, pay: (bytes: number) => boolean = () => true): ChainResult {
   if (isAnchor(leaf, anchors)) return { status: 'trusted', path: [leaf] };
   let checks = 0;
+  let overBudget = false;
   let unsupported: string | null = null;
   let outOfBounds: string | null = null;
 
@@ -55,6 +58,10 @@ export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, ancho
     for (const parent of pool.withSubject(child.issuer)) {
       if (path.some((p) => sameCertificate(p, parent)) || !keyIdsAgree(parent, child)) continue;
       if (++checks > MAX_SIGNATURE_CHECKS) return null;
+      if (!pay(child.tbs.length)) {
+        overBudget = true;
+        return null;
+      }
       const check = verifySignature(child.signatureAlgorithm, null, publicKeyOf(parent), parent.publicKeyAlgorithm.oid, child.tbs, child.signatureValue);
       if (check.status === 'unsupported') {
         unsupported ??= `certificate ${child.subject.text}: ${check.reason}`;
@@ -76,6 +83,7 @@ export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, ancho
 
   const path = extend([leaf]);
   if (!path) {
+    if (overBudget) return { status: 'over-budget', message: "the certificate chain was not checked: the verification's budget of signature checks ran out" };
     if (unsupported) return { status: 'unsupported', message: unsupported };
     return { status: 'no-chain', message: `no chain from ${leaf.issuer.text} to a trust anchor` };
   }

@@ -76,7 +76,7 @@ export class VerificationService {
     if (copy) return this.copyAnswer(copy, file, true);
 
     if (type === 'pdf' || type === 'xml') {
-      file.documentId = (await readCopyIdentity(bytes)).documentId;
+      file.documentId = readCopyIdentity(bytes).documentId;
       if (file.documentId) {
         const claimed = await this.db.getRepository(ArchiveFile).findOne({ where: { providerDocumentId: file.documentId }, order: { name: 'ASC' } });
         if (claimed) return this.copyAnswer(claimed, file, false);
