@@ -1,6 +1,6 @@
 import { digestSegments, nodeDigest, verifySignature } from './algorithms.js';
 import { BudgetMeter, DEFAULT_BUDGET, type VerificationBudget } from './budget.js';
-import { buildChain, sameName, type ChainResult } from './chain.js';
+import { chainAt, findChainPath, sameName, type ChainResult } from './chain.js';
 import { CertificatePool, normalisedName } from './certificate-pool.js';
 import { publicKeyOf, readCertificates, readName, type ParsedCertificate } from './certificate.js';
 import { CmsFormatError } from './cms.errors.js';
@@ -72,7 +72,7 @@ interface Context {
   now: Date;
   digests: DigestCache;
   meter: BudgetMeter;
-  /** Chain results per certificate and time: co-signers sharing a certificate pay for its chain once. */
+  /** Paths found per certificate (by SHA-256): co-signers sharing a certificate pay for its chain once. */
   chains: Map<string, ChainResult>;
 }
 
@@ -196,9 +196,9 @@ function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>
     checks.keyUsage = usageOk ? 'passed' : 'failed';
     if (!usageOk) add('INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE', `the certificate's keyUsage (${[...cert.keyUsage!].join(', ') || 'none'}) does not allow signing`);
     if (ctx.anchors.length > 0) {
-      const key = `${cert.sha256}@${at.getTime()}`;
-      let chain = ctx.chains.get(key);
-      if (!chain) ctx.chains.set(key, (chain = buildChain(cert, ctx.pool, ctx.anchors, at, (bytes) => ctx.meter.signature(bytes))));
+      let found = ctx.chains.get(cert.sha256);
+      if (!found) ctx.chains.set(cert.sha256, (found = findChainPath(cert, ctx.pool, ctx.anchors, (bytes) => ctx.meter.signature(bytes))));
+      const chain = chainAt(found, at);
       if (chain.status === 'trusted') {
         checks.chain = 'passed';
         notes.push(`chain to ${chain.path[chain.path.length - 1].subject.text}`);

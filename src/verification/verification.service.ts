@@ -15,6 +15,7 @@ import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
+import { publicCmsLimits } from './domain/public-limits.js';
 import { maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
 import { sniffUpload } from './domain/upload-kind.js';
 
@@ -138,7 +139,8 @@ export class VerificationService {
   }
 
   private async cmsAnswer(bytes: Uint8Array, file: PublicVerification['file']): Promise<PublicVerification> {
-    const report = maskReport(await verifyCms(bytes, { trustAnchors: await this.trust.anchors() }));
+    // A stranger's CMS: verified under the public route's lower limits and work budget.
+    const report = maskReport(await verifyCms(bytes, { trustAnchors: await this.trust.anchors(), ...publicCmsLimits(this.maxUploadBytes) }));
     const document = await this.documentOfCms(file.sha256, report.content.sha256);
     const envelope = document ? await this.envelopeSummary(document.envelopeId, document.id) : null;
     const verdict = { TOTAL_PASSED: 'Every signature verifies.', TOTAL_FAILED: 'The signature does NOT verify.', INDETERMINATE: 'The signature could not be fully verified.' }[report.indication];
