@@ -77,4 +77,26 @@ describe('hostile uploads to the public verification', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.report).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [] });
   });
+
+  /** Every string of a public answer, but the hashes and identifiers the holder already has. */
+  function texts(value: unknown, key = ''): string[] {
+    if (typeof value === 'string') return ['sha256', 'serialNumber', 'documentId', 'checkId', 'verifyUrl'].includes(key) ? [] : [value];
+    if (Array.isArray(value)) return value.flatMap((v) => texts(v, key));
+    if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => texts(v, k));
+    return [];
+  }
+
+  it('masks twelve-digit numbers in every text of a public answer, messages included', async () => {
+    // A chain error names the issuer, and the summary names the signer: both carry twelve digits here.
+    const odd = ws.createCa('odd-ca', 'Odd CA 990740000683');
+    const signer = ws.issue(odd, 'odd-signer', { commonName: 'ТЕСТОВ 900101300017', iin: '900101300017' });
+    const cms = ws.sign(ws.write('doc.pdf', pseudoPdf(2048)), ws.path('odd.p7s'), [signer]);
+    const { answer } = await postWithProbe(cms, 'odd.p7s');
+    expect(answer.body.report.indication).toBe('INDETERMINATE');
+    const all = texts(answer.body);
+    expect(all.join('\n')).toMatch(/no chain from/);
+    expect(all.filter((text) => /\d{12}/.test(text))).toEqual([]);
+    expect(all.join('\n')).toMatch(/\*{8}0683/);
+  });
 });
+

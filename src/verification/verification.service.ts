@@ -16,7 +16,7 @@ import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { TrustAnchorsService } from '../signing-rounds/trust-anchors.service.js';
 import { publicCmsLimits } from './domain/public-limits.js';
-import { maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
+import { maskPublicAnswer, maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
 import { sniffUpload } from './domain/upload-kind.js';
 
 /** check_ids are the provider's (UUIDs on the sandbox); anything else is not looked up at all. */
@@ -47,6 +47,15 @@ export class VerificationService {
   }
 
   async verifyFile(bytes: Uint8Array): Promise<PublicVerification> {
+    return maskPublicAnswer(await this.match(bytes));
+  }
+
+  /** The session page behind a check_id; NOT_FOUND with no detail for anything unknown. */
+  async session(checkId: string): Promise<PublicSession> {
+    return maskPublicAnswer(await this.sessionUnmasked(checkId));
+  }
+
+  private async match(bytes: Uint8Array): Promise<PublicVerification> {
     if (bytes.length === 0) throw new AppError('VERIFY_FILE_EMPTY', 'The file is empty');
     if (bytes.length > this.maxUploadBytes) throw new AppError('VERIFY_FILE_TOO_LARGE', `The file is larger than ${this.maxUploadBytes} bytes`);
     const sha256 = sha256Hex(bytes);
@@ -95,8 +104,7 @@ export class VerificationService {
     };
   }
 
-  /** The session page behind a check_id; NOT_FOUND with no detail for anything unknown. */
-  async session(checkId: string): Promise<PublicSession> {
+  private async sessionUnmasked(checkId: string): Promise<PublicSession> {
     const notFound = new AppError('VERIFICATION_SESSION_NOT_FOUND', 'Not found');
     if (!CHECK_ID.test(checkId)) throw notFound;
     // Looked up by the hash of the check_id: the secret itself is never compared byte by byte.
