@@ -100,3 +100,28 @@ describe('hostile uploads to the public verification', () => {
   });
 });
 
+
+describe('client addresses behind a proxy (TRUST_PROXY=1)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: '1', VERIFY_RATE_LIMIT_PER_MINUTE: '2' });
+  });
+  afterAll(() => t?.close());
+
+  const verify = (forwardedFor: string) =>
+    fetch(`${t.baseUrl}/v1/verify`, { method: 'POST', headers: { 'x-forwarded-for': forwardedFor }, body: (() => { const f = new FormData(); f.append('file', new Blob(['plain text']), 'a.txt'); return f; })() }).then((r) => r.status);
+
+  it('counts the address the proxy saw, whatever the client writes to the left of it', async () => {
+    expect(await verify('198.51.100.1, 203.0.113.9')).toBe(200);
+    expect(await verify('198.51.100.2, 203.0.113.9')).toBe(200);
+    expect(await verify('198.51.100.3, 203.0.113.9')).toBe(429);
+    expect(await verify('203.0.113.10')).toBe(200);
+  });
+
+  it('counts IPv6 clients by their /64', async () => {
+    expect(await verify('2001:db8:5:6::1')).toBe(200);
+    expect(await verify('2001:db8:5:6:ffff::2')).toBe(200);
+    expect(await verify('2001:db8:5:6::3')).toBe(429);
+    expect(await verify('2001:db8:5:7::1')).toBe(200);
+  });
+});
