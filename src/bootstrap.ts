@@ -4,7 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
+import { installBodyParsers } from './common/http/body-limits.js';
 import { createValidationPipe } from './common/http/validation.js';
+import { OrganisationsService } from './organisations/organisations.service.js';
 
 /** Everything an app instance needs besides its modules; used by main.ts and by the e2e tests alike. */
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
@@ -12,7 +14,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   express.useLogger(app.get(Logger));
   express.set('trust proxy', config.TRUST_PROXY);
   express.disable('x-powered-by');
-  express.useBodyParser('json', { limit: Math.ceil(config.MAX_DOCUMENT_BYTES * 1.4) + 64 * 1024 });
+  const organisations = app.get(OrganisationsService);
+  installBodyParsers(express, { maxDocumentBytes: config.MAX_DOCUMENT_BYTES, authenticate: async (key) => (await organisations.authenticate(key)) !== null });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
 

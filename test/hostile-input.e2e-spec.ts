@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from './support/app.js';
+import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
 import { pdfBomb } from '../src/archives/testing/pdf-bomb.js';
 import { OpensslWorkspace, pseudoPdf } from '../src/cms/testing/openssl-vectors.js';
 import { pkijsCmsBomb } from '../src/cms/testing/pkijs-cms.js';
@@ -123,5 +123,37 @@ describe('client addresses behind a proxy (TRUST_PROXY=1)', () => {
     expect(await verify('2001:db8:5:6:ffff::2')).toBe(200);
     expect(await verify('2001:db8:5:6::3')).toBe(429);
     expect(await verify('2001:db8:5:7::1')).toBe(200);
+  });
+});
+
+describe('body limits per route', () => {
+  let t: TestApp;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestApp({ MAX_DOCUMENT_BYTES: String(1024 * 1024) });
+    ({ key } = await createOrganisation(t, 'Limits'));
+  });
+  afterAll(() => t?.close());
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string } } }));
+  const padded = (bytes: number) => JSON.stringify({ url: 'https://example.com/hook', pad: 'x'.repeat(bytes) });
+
+  it('refuses a document-sized body on a route that takes no documents', async () => {
+    const res = await post('/v1/webhook-endpoints', padded(200 * 1024), { authorization: `Bearer ${key}` });
+    expect([res.status, res.body.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it('accepts a document-sized body for envelope creation, but only with a valid key, checked before the body is read', async () => {
+    const body = padded(600 * 1024);
+    expect((await post('/v1/envelopes', body)).body.error?.code).toBe('UNAUTHENTICATED');
+    expect((await post('/v1/envelopes', body, { authorization: 'Bearer kzk_wrong_key' })).status).toBe(401);
+    // Past the parser: the DTO validation answers (the padding is not an envelope).
+    expect((await post('/v1/envelopes', body, { authorization: `Bearer ${key}` })).status).toBe(400);
+  });
+
+  it('refuses a provider webhook without signature headers before reading its body', async () => {
+    const res = await post('/v1/provider-webhooks/cloud-eds/00000000-0000-4000-8000-000000000000', padded(1024));
+    expect([res.status, res.body.error?.code]).toEqual([401, 'PROVIDER_WEBHOOK_SIGNATURE_INVALID']);
   });
 });
