@@ -39,6 +39,7 @@ export function installBodyParsers(app: NestExpressApplication, options: { maxDo
   const documentJson = express.json({ limit: Math.ceil(options.maxDocumentBytes * 1.4) + 64 * 1024, verify: keepRaw });
   const smallJson = express.json({ limit: SMALL_JSON_LIMIT_BYTES, verify: keepRaw });
   const smallForm = express.urlencoded({ limit: SMALL_JSON_LIMIT_BYTES, extended: true, verify: keepRaw });
+  const documentForm = express.urlencoded({ limit: Math.ceil(options.maxDocumentBytes * 1.4) + 64 * 1024, extended: true, verify: keepRaw });
 
   const answerParserError = (request: Request, response: Response, next: NextFunction) => (error?: unknown) => {
     if (!error) return next();
@@ -68,6 +69,6 @@ export function installBodyParsers(app: NestExpressApplication, options: { maxDo
     (takesDocuments(request) ? documentJson : smallJson)(request, response, answerParserError(request, response, next));
   });
   app.use(function urlencodedParser(request: Request, response: Response, next: NextFunction) {
-    smallForm(request, response, answerParserError(request, response, next));
+    (takesDocuments(request) ? documentForm : smallForm)(request, response, answerParserError(request, response, next));
   });
 }
