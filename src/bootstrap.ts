@@ -5,7 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
+import { installBodyParsers } from './common/http/body-limits.js';
 import { createValidationPipe } from './common/http/validation.js';
+import { OrganisationsService } from './organisations/organisations.service.js';
 
 /** Everything an app instance needs besides its modules; used by main.ts and by the e2e tests alike. */
 /** How long a stopping server lets requests in flight finish before it closes their connections. */
@@ -16,7 +18,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   express.useLogger(app.get(Logger));
   express.set('trust proxy', config.TRUST_PROXY);
   express.disable('x-powered-by');
-  express.useBodyParser('json', { limit: Math.ceil(config.MAX_DOCUMENT_BYTES * 1.4) + 64 * 1024 });
+  const organisations = app.get(OrganisationsService);
+  installBodyParsers(express, { maxDocumentBytes: config.MAX_DOCUMENT_BYTES, authenticate: async (key) => (await organisations.authenticate(key)) !== null });
   // Idle keep-alive connections outlive the clients' own idle timeouts (and a proxy's usual 60 s), so a
   // client never sends a request on a socket the server is closing at that moment (Node 24's fetch was seen
   // to reuse a socket past the default 5 s and get ECONNRESET).

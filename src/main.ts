@@ -3,11 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { configureApp } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { ensureDatabase } from './database/embedded-database.js';
+import { EmbeddedDatabaseError, ensureDatabase } from './database/embedded-database.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await ensureDatabase({ databaseUrl: config.DATABASE_URL, dir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT });
+  const database = await ensureDatabase({ databaseUrl: config.DATABASE_URL, dir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT, startTimeoutMs: config.EMBEDDED_DB_START_TIMEOUT_SECONDS * 1000 });
   const app = await NestFactory.create(AppModule.register({ config, databaseUrl: database.url }), { bufferLogs: true, rawBody: true });
   configureApp(app, config);
   // On Ctrl-C or a stop signal: finish requests and jobs, then stop the embedded database (if ours).
@@ -39,6 +39,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof EmbeddedDatabaseError) {
+    process.stderr.write(`Kezek failed to start: ${error.message}\n`);
   } else {
     process.stderr.write(`Kezek failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

@@ -172,7 +172,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
   private async identify(round: IntakeRound, entries: { name: string; bytes: Uint8Array }[]): Promise<IdentifiedFile[]> {
     const files: IdentifiedFile[] = [];
     for (const entry of entries) {
-      const { type, documentId: providerDocumentId } = await readCopyIdentity(entry.bytes, { lenient: true });
+      const { type, documentId: providerDocumentId } = readCopyIdentity(entry.bytes);
       const upload = providerDocumentId ? round.uploads.find((u) => u.providerDocumentId === providerDocumentId) : undefined;
       files.push({ name: entry.name, bytes: entry.bytes, type, providerDocumentId, documentId: upload?.documentId ?? null, sha256: sha256Hex(entry.bytes) });
     }

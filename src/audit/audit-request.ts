@@ -7,8 +7,9 @@ export interface AuditRequestContext {
 }
 
 /**
- * The client address and user agent of a request. `req.ip` is the socket's peer unless TRUST_PROXY is set,
- * in which case express takes it from X-Forwarded-For: only behind a proxy that overwrites that header.
+ * The client address and user agent of a request. `req.ip` is the socket's peer unless TRUST_PROXY names
+ * the proxies in front (a hop count or their addresses): express then takes the right-most untrusted entry
+ * of X-Forwarded-For, which a client cannot forge.
  */
 export function auditContextOf(request: Pick<Request, 'ip' | 'headers'>): AuditRequestContext {
   const userAgent = request.headers['user-agent'];

@@ -10,7 +10,7 @@ import { typeormOptions } from '../database/typeorm-options.js';
  */
 export async function withDatabase<T>(work: (db: DataSource) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const database = await ensureDatabase({ databaseUrl: config.DATABASE_URL, dir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT });
+  const database = await ensureDatabase({ databaseUrl: config.DATABASE_URL, dir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT, startTimeoutMs: config.EMBEDDED_DB_START_TIMEOUT_SECONDS * 1000 });
   const db = new DataSource(typeormOptions(database.url, config.runMigrations));
   try {
     await db.initialize();

@@ -1,4 +1,4 @@
-import { constants, createHash, verify as cryptoVerify } from 'node:crypto';
+import { constants, createHash, type KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { children, readTlv, smallInteger, TAG } from './der/der-reader.js';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier, type CertificateKey } from './certificate.js';
 import { CmsFormatError } from './cms.errors.js';
@@ -84,6 +84,23 @@ function pssParameters(params: Uint8Array | null): { hash: string; saltLength: n
   return { hash, saltLength };
 }
 
+/** RSA keys accepted: at most this many bits, public exponent 65537 (what NCA and every CA issue). */
+export const MAX_RSA_BITS = 4096;
+const RSA_EXPONENT = 65537n;
+
+/**
+ * Why an RSA key is refused, or null. A verification costs more the larger the modulus and, above all, the
+ * exponent (a 3072-bit exponent makes a verify as slow as a signature): a stranger's CMS could otherwise
+ * buy seconds of CPU per certificate.
+ */
+export function rsaKeyProblem(key: KeyObject): string | null {
+  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'rsa-pss') return null;
+  const { modulusLength, publicExponent } = key.asymmetricKeyDetails ?? {};
+  if (modulusLength === undefined || modulusLength > MAX_RSA_BITS) return `RSA key of ${modulusLength ?? 'unknown'} bits is not accepted (at most ${MAX_RSA_BITS})`;
+  if (publicExponent !== RSA_EXPONENT) return `RSA public exponent ${publicExponent !== undefined && publicExponent < 1n << 32n ? publicExponent : 'of more than 32 bits'} is not accepted (only 65537)`;
+  return null;
+}
+
 /**
  * Verifies `signature` over `data` with `key`. `digestOid` is the SignerInfo's digestAlgorithm, used by
  * algorithms that do not name their hash (rsaEncryption, id-ecPublicKey); pass null for certificates.
@@ -106,6 +123,8 @@ export function verifySignature(
   if (!key) return { status: 'unsupported', reason: `public key algorithm ${algorithmName(keyAlgorithmOid)} is not supported` };
   const keyKind = KEY_KINDS[key.asymmetricKeyType ?? ''] ?? 'other';
   const unsupported = (reason: string): SignatureCheck => ({ status: 'unsupported', reason });
+  const rsaProblem = rsaKeyProblem(key);
+  if (rsaProblem) return unsupported(rsaProblem);
   try {
     let ok: boolean;
     const fixed = SIGNATURES[oid];

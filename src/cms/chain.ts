@@ -14,7 +14,8 @@ export type ChainResult =
   | { status: 'trusted'; path: ParsedCertificate[] }
   | { status: 'no-chain'; message: string }
   | { status: 'out-of-bounds'; message: string }
-  | { status: 'unsupported'; message: string };
+  | { status: 'unsupported'; message: string }
+  | { status: 'over-budget'; message: string };
 
 const MAX_PATH = 10;
 const MAX_SIGNATURE_CHECKS = 64;
@@ -43,11 +44,15 @@ function isAnchor(cert: ParsedCertificate, anchors: ParsedCertificate[]): boolea
   return anchors.some((a) => sameCertificate(a, cert) || (sameName(a.subject.der, cert.subject.der) && asBuffer(a.spki).equals(asBuffer(cert.spki))));
 }
 
-export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, anchors: ParsedCertificate[], at: Date): ChainResult {
+/**
+ * The signature-checking half of path building, independent of time (so a caller may keep it per
+ * certificate). `pay(bytes)` asks the caller's budget for one signature check over `bytes`; false stops it.
+ */
+export function findChainPath(leaf: ParsedCertificate, pool: CertificatePool, anchors: ParsedCertificate[], pay: (bytes: number) => boolean = () => true): ChainResult {
   if (isAnchor(leaf, anchors)) return { status: 'trusted', path: [leaf] };
   let checks = 0;
+  let overBudget = false;
   let unsupported: string | null = null;
-  let outOfBounds: string | null = null;
 
   const extend = (path: ParsedCertificate[]): ParsedCertificate[] | null => {
     const child = path[path.length - 1];
@@ -55,6 +60,10 @@ export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, ancho
     for (const parent of pool.withSubject(child.issuer)) {
       if (path.some((p) => sameCertificate(p, parent)) || !keyIdsAgree(parent, child)) continue;
       if (++checks > MAX_SIGNATURE_CHECKS) return null;
+      if (!pay(child.tbs.length)) {
+        overBudget = true;
+        return null;
+      }
       const check = verifySignature(child.signatureAlgorithm, null, publicKeyOf(parent), parent.publicKeyAlgorithm.oid, child.tbs, child.signatureValue);
       if (check.status === 'unsupported') {
         unsupported ??= `certificate ${child.subject.text}: ${check.reason}`;
@@ -75,16 +84,23 @@ export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, ancho
   };
 
   const path = extend([leaf]);
-  if (!path) {
-    if (unsupported) return { status: 'unsupported', message: unsupported };
-    return { status: 'no-chain', message: `no chain from ${leaf.issuer.text} to a trust anchor` };
-  }
-  for (const cert of path.slice(1)) {
+  if (path) return { status: 'trusted', path };
+  if (overBudget) return { status: 'over-budget', message: "the certificate chain was not checked: the verification's budget of signature checks ran out" };
+  if (unsupported) return { status: 'unsupported', message: unsupported };
+  return { status: 'no-chain', message: `no chain from ${leaf.issuer.text} to a trust anchor` };
+}
+
+/** A found path judged at `at`: every CA certificate on it must be valid then. */
+export function chainAt(found: ChainResult, at: Date): ChainResult {
+  if (found.status !== 'trusted') return found;
+  for (const cert of found.path.slice(1)) {
     if (!validAt(cert, at)) {
-      outOfBounds = `CA certificate ${cert.subject.text} is not valid at ${at.toISOString()} (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`;
-      break;
+      return { status: 'out-of-bounds', message: `CA certificate ${cert.subject.text} is not valid at ${at.toISOString()} (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})` };
     }
   }
-  if (outOfBounds) return { status: 'out-of-bounds', message: outOfBounds };
-  return { status: 'trusted', path };
+  return found;
+}
+
+export function buildChain(leaf: ParsedCertificate, pool: CertificatePool, anchors: ParsedCertificate[], at: Date, pay?: (bytes: number) => boolean): ChainResult {
+  return chainAt(findChainPath(leaf, pool, anchors, pay), at);
 }

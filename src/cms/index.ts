@@ -34,7 +34,9 @@
  * - `identityFromCertificate(cert: Uint8Array | string | ParsedCertificate) → SignerIdentity`.
  *
  * Limits (`limits` option, defaults in DEFAULT_LIMITS): 64 MiB input, 32 nesting levels, 64 signers per
- * SignedData, 256 certificates per SignedData.
+ * SignedData, 256 certificates per SignedData. Work (`budget` option, defaults in DEFAULT_BUDGET): signature
+ * checks and bytes hashed per verification; RSA keys above 4096 bits or with an exponent other than 65537
+ * are refused (INDETERMINATE).
  */
 export { verifyCms, verifyCmsSync, type VerifyCmsOptions } from './verify-cms.js';
 export { extractContent, type ExtractedContent } from './extract-content.js';
@@ -44,6 +46,7 @@ export { identityFromCertificate, type SignerIdentity } from './identity.js';
 export { configureKeyReuse, parseCertificate, readCertificates, type ParsedCertificate } from './certificate.js';
 export { sniffContentType, type ContentKind } from './content-type.js';
 export { DEFAULT_LIMITS, type CmsLimits } from './signed-data.js';
+export { DEFAULT_BUDGET, type VerificationBudget } from './budget.js';
 export { CmsError, CmsFormatError, CmsCertificateError, CmsMergeError, type CmsMergeErrorCode } from './cms.errors.js';
 export { algorithmName } from './oids.js';
 export {

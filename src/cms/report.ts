@@ -19,7 +19,9 @@ export type SubIndication =
   | 'SIGNED_DATA_NOT_FOUND'
   | 'UNSUPPORTED_ALGORITHM'
   /** The signing certificate's keyUsage does not allow signing (digitalSignature or nonRepudiation). */
-  | 'CHAIN_CONSTRAINTS_FAILURE';
+  | 'CHAIN_CONSTRAINTS_FAILURE'
+  /** Verification stopped short: the work it may do (signature checks, bytes hashed) ran out. */
+  | 'GENERIC';
 
 /** One check's outcome; `not-checked` when a previous failure or a missing input made it impossible. */
 export type CheckStatus = 'passed' | 'failed' | 'unsupported' | 'not-checked';

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { rsaKeyProblem } from './algorithms.js';
 import { CmsCertificateError, CmsFormatError, extractContent, verifyCms, verifyCmsSync, type SignatureReport, type VerificationReport } from './index.js';
 import { encodeOid, encodeSmallInteger, tlv } from './der/der-writer.js';
 import { gostCms, gostDigestCms } from './testing/gost-vectors.js';
 import { buildOpensslFixture, type OpensslFixture, type TestSigner, type VectorName } from './testing/openssl-vectors.js';
-import { pkijsCosign, pkijsSign } from './testing/pkijs-cms.js';
+import { hostileRsaSpki, pkijsCmsBomb, pkijsCosign, pkijsSign } from './testing/pkijs-cms.js';
 
 let fx: OpensslFixture;
 
@@ -385,3 +386,55 @@ describe('hostile structures', () => {
     expect(verifyCmsSync(cms)).toMatchObject({ subIndication: 'FORMAT_FAILURE', message: expect.stringContaining('pieces') });
   });
 });
+
+describe('bounded cryptography', () => {
+  it('accepts RSA keys of at most 4096 bits with exponent 65537 only', () => {
+    const key = (bits: number, exponentBits: number) => createPublicKey({ key: hostileRsaSpki(bits, exponentBits), format: 'der', type: 'spki' });
+    expect(rsaKeyProblem(key(8192, 17))).toMatch(/8192 bits is not accepted/);
+    expect(rsaKeyProblem(key(3072, 3072))).toMatch(/exponent of more than 32 bits is not accepted/);
+    expect(rsaKeyProblem(createPublicKey(fx.signers.ivanov.certPem))).toBeNull();
+  });
+
+  it('reports a signature by a key with exponent 3 INDETERMINATE, naming the reason', () => {
+    const keyFile = fx.ws.path('exponent-3.pem');
+    fx.ws.run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-pkeyopt', 'rsa_keygen_pubexp:3', '-out', keyFile]);
+    const signer = fx.ws.issue(fx.ca, 'exponent-3', { commonName: 'ТРОЙКИН', iin: '900101300017' }, { keyPem: fx.ws.read('exponent-3.pem').toString() });
+    const cms = fx.ws.sign(fx.documentFile, fx.ws.path('exponent-3.p7s'), [signer]);
+    expect(fx.ws.verify(fx.ws.path('exponent-3.p7s'))).toBe(true); // a real signature: OpenSSL accepts it
+    const report = verifyCmsSync(cms, { trustAnchors: [fx.ca.certPem] });
+    expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'UNSUPPORTED_ALGORITHM' });
+    expect(report.signatures[0].message).toMatch(/exponent 3 is not accepted/);
+  });
+
+  describe('on a CMS bomb (64 signatures, 40 decoy CA certificates with costly keys)', () => {
+    let bomb: Buffer;
+    beforeAll(async () => {
+      bomb = await pkijsCmsBomb(fx.document, fx.signers.ivanov, fx.ca.certPem, { signers: 64, decoyCas: 40 });
+    });
+
+    it('builds each certificate chain once: 64 signatures + 41 chain links fit a budget of 105 checks', () => {
+      const report = verifyCmsSync(bomb, { trustAnchors: [fx.ca.certPem], budget: { maxSignatureChecks: 64 + 41 } });
+      expect(report.signatures).toHaveLength(64);
+      expect(report.signatures.map((s) => s.indication)).toEqual(Array(64).fill('TOTAL_PASSED'));
+    });
+
+    it('stops at the budget and says so: the unpaid signatures are INDETERMINATE, never passed', () => {
+      const report = verifyCmsSync(bomb, { trustAnchors: [fx.ca.certPem], budget: { maxSignatureChecks: 16 } });
+      expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'GENERIC' });
+      const unpaid = report.signatures.filter((s) => s.subIndication === 'GENERIC');
+      expect(unpaid.length).toBeGreaterThan(48);
+      expect(unpaid.some((s) => /stopped after 16 signature checks/.test(s.message))).toBe(true);
+      expect(unpaid.some((s) => /budget of signature checks ran out/.test(s.message))).toBe(true);
+      expect(report.signatures.filter((s) => s.indication === 'TOTAL_PASSED')).toHaveLength(0); // the chain was never paid for
+    });
+  });
+
+  it('stops hashing at the byte budget', () => {
+    const report = verifyCmsSync(fx.vectors.nested3.cms, { trustAnchors: [fx.ca.certPem], budget: { maxHashedBytes: fx.document.length * 2 } });
+    expect(report.indication).toBe('INDETERMINATE');
+    const unpaid = report.signatures.filter((s) => s.subIndication === 'GENERIC');
+    expect(unpaid.length).toBeGreaterThan(0);
+    expect(unpaid.every((s) => /stopped after hashing/.test(s.message) && s.checks.messageDigest === 'not-checked')).toBe(true);
+  });
+});
+

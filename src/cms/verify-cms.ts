@@ -1,5 +1,6 @@
 import { contentDigest, digestSegments, verifySignature } from './algorithms.js';
-import { buildChain, sameName } from './chain.js';
+import { BudgetMeter, DEFAULT_BUDGET, type VerificationBudget } from './budget.js';
+import { chainAt, findChainPath, sameName, type ChainResult } from './chain.js';
 import { CertificatePool, normalisedName } from './certificate-pool.js';
 import { publicKeyOf, readCertificates, readName, type ParsedCertificate } from './certificate.js';
 import { CmsFormatError } from './cms.errors.js';
@@ -26,6 +27,8 @@ export interface VerifyCmsOptions {
   /** The time used when a signature claims no signing time (default: now). */
   now?: Date;
   limits?: Partial<CmsLimits>;
+  /** Work allowed for this verification (default DEFAULT_BUDGET); public routes pass less. */
+  budget?: Partial<VerificationBudget>;
 }
 
 interface Finding {
@@ -45,16 +48,21 @@ const PRIORITY: SubIndication[] = [
   'OUT_OF_BOUNDS_NO_POE',
   'CHAIN_CONSTRAINTS_FAILURE',
   'NO_CERTIFICATE_CHAIN_FOUND',
+  'GENERIC',
 ];
 
 class DigestCache {
   private readonly cache = new Map<ContentRef, Map<string, Buffer>>();
 
-  of(content: ContentRef, hash: string): Buffer {
+  /** The digest, or null when the budget cannot pay for hashing the content (again). */
+  of(content: ContentRef, hash: string, meter?: BudgetMeter): Buffer | null {
     let perContent = this.cache.get(content);
     if (!perContent) this.cache.set(content, (perContent = new Map()));
     let digest = perContent.get(hash);
-    if (!digest) perContent.set(hash, (digest = digestSegments(hash, content.segments)));
+    if (!digest) {
+      if (meter && !meter.hash(content.size)) return null;
+      perContent.set(hash, (digest = digestSegments(hash, content.segments)));
+    }
     return digest;
   }
 }
@@ -64,6 +72,9 @@ interface Context {
   anchors: ParsedCertificate[];
   now: Date;
   digests: DigestCache;
+  meter: BudgetMeter;
+  /** Paths found per certificate (by SHA-256): co-signers sharing a certificate pay for its chain once. */
+  chains: Map<string, ChainResult>;
 }
 
 /** Most certificates tried for one signer identifier (several can claim it; only one can verify). */
@@ -132,9 +143,14 @@ function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>
     checks.messageDigest = 'unsupported';
     add('INDETERMINATE', 'UNSUPPORTED_ALGORITHM', `digest algorithm ${algorithmName(digestOid)} cannot be computed here`);
   } else if (attrs?.messageDigest) {
-    const ok = ctx.digests.of(layer.content, hash).equals(asBuffer(attrs.messageDigest));
-    checks.messageDigest = ok ? 'passed' : 'failed';
-    if (!ok) add('TOTAL_FAILED', 'HASH_FAILURE', 'the content does not match the signed messageDigest');
+    const digest = ctx.digests.of(layer.content, hash, ctx.meter);
+    if (!digest) {
+      add('INDETERMINATE', 'GENERIC', ctx.meter.exhausted!);
+    } else {
+      const ok = digest.equals(asBuffer(attrs.messageDigest));
+      checks.messageDigest = ok ? 'passed' : 'failed';
+      if (!ok) add('TOTAL_FAILED', 'HASH_FAILURE', 'the content does not match the signed messageDigest');
+    }
   }
 
   // The signing certificate and the signature value.
@@ -148,6 +164,10 @@ function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>
     for (const candidate of candidates) {
       cert = candidate;
       if (!data) break;
+      if (!ctx.meter.signature(data.length)) {
+        add('INDETERMINATE', 'GENERIC', ctx.meter.exhausted!);
+        break;
+      }
       outcome = verifySignature(signer.signatureAlgorithm, digestOid, publicKeyOf(candidate), candidate.publicKeyAlgorithm.oid, data, signer.signature);
       if (outcome.status === 'valid') break;
     }
@@ -177,13 +197,17 @@ function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>
     checks.keyUsage = usageOk ? 'passed' : 'failed';
     if (!usageOk) add('INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE', `the certificate's keyUsage (${[...cert.keyUsage!].join(', ') || 'none'}) does not allow signing`);
     if (ctx.anchors.length > 0) {
-      const chain = buildChain(cert, ctx.pool, ctx.anchors, at);
+      let found = ctx.chains.get(cert.sha256);
+      if (!found) ctx.chains.set(cert.sha256, (found = findChainPath(cert, ctx.pool, ctx.anchors, (bytes) => ctx.meter.signature(bytes))));
+      const chain = chainAt(found, at);
       if (chain.status === 'trusted') {
         checks.chain = 'passed';
         notes.push(`chain to ${chain.path[chain.path.length - 1].subject.text}`);
       } else if (chain.status === 'unsupported') {
         checks.chain = 'unsupported';
         add('INDETERMINATE', 'UNSUPPORTED_ALGORITHM', chain.message);
+      } else if (chain.status === 'over-budget') {
+        add('INDETERMINATE', 'GENERIC', chain.message);
       } else {
         checks.chain = 'failed';
         add('INDETERMINATE', chain.status === 'out-of-bounds' ? 'OUT_OF_BOUNDS_NO_POE' : 'NO_CERTIFICATE_CHAIN_FOUND', chain.message);
@@ -269,7 +293,8 @@ export function verifyCmsSync(input: Uint8Array | string, options: VerifyCmsOpti
     return own;
   });
   for (const cert of [...extra, ...anchors]) pool.add(cert);
-  const ctx: Context = { pool, anchors, now: options.now ?? new Date(), digests: new DigestCache() };
+  const meter = new BudgetMeter({ ...DEFAULT_BUDGET, ...options.budget });
+  const ctx: Context = { pool, anchors, now: options.now ?? new Date(), digests: new DigestCache(), meter, chains: new Map() };
 
   const signatures: SignatureReport[] = [];
   const layerProblems: string[] = [];
@@ -278,11 +303,19 @@ export function verifyCmsSync(input: Uint8Array | string, options: VerifyCmsOpti
     const layer = parsed.layers[k];
     const depth = total - k;
     if (layer.signerInfos.length === 0) layerProblems.push(`the SignedData at depth ${depth} has no signature`);
-    for (const signer of layer.signerInfos) signatures.push(verifySigner(layer, perLayer[k], signer, depth, ctx));
+    for (const signer of layer.signerInfos) {
+      try {
+        signatures.push(verifySigner(layer, perLayer[k], signer, depth, ctx));
+      } catch (error) {
+        // Certificates are decoded lazily: a malformed one (e.g. a broken name) surfaces only here.
+        if (error instanceof CmsFormatError) return formatFailureReport(error.message);
+        throw error;
+      }
+    }
   }
 
   const content: ContentSummary = parsed.content
-    ? { sha256: ctx.digests.of(parsed.content, 'sha256').toString('hex'), type: contentKind(parsed.content), detached: parsed.detached, size: parsed.content.size }
+    ? { sha256: ctx.digests.of(parsed.content, 'sha256')!.toString('hex'), type: contentKind(parsed.content), detached: parsed.detached, size: parsed.content.size }
     : { ...EMPTY_CONTENT, detached: true };
 
   let indication: Indication = 'TOTAL_PASSED';

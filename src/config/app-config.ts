@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy } from '../common/http/client-address.js';
 
 /**
  * Every setting Kezek reads from the environment, validated once at boot.
@@ -28,7 +29,20 @@ export const configSchema = z.object({
   DATABASE_APPLICATION_NAME: z.string().regex(/^[\w.-]{1,50}$/, { message: 'expected 1-50 letters, digits, dots, dashes' }).default('kezek'),
   EMBEDDED_DB_DIR: z.string().min(1).default('.kezek/pg'),
   EMBEDDED_DB_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(54329),
-  TRUST_PROXY: booleanString.default(false),
+  /** How long the embedded PostgreSQL's start may retry (after a crash the old server takes a moment to exit). */
+  EMBEDDED_DB_START_TIMEOUT_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(600).default(30),
+  /** Whom to believe about X-Forwarded-For: false, a hop count, or proxy addresses/CIDRs (see client-address.ts). */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (typeof parsed === 'object' && !Array.isArray(parsed) && parsed !== null) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   /** 32 bytes, base64: encrypts stored secrets (provider keys, webhook secrets, link tokens). */
   SECRETS_KEY: z
     .string()

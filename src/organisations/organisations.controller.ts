@@ -31,7 +31,8 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'Create an API key; the full key is in this answer only' })
   @ApiCreatedResponse({ type: IssuedApiKeyDto })
   create(@CurrentOrganisation() organisation: Organisation, @Body() body: CreateApiKeyDto) {
-    return this.organisations.createApiKey(organisation.id, body.label);
+    // IsOptional lets an explicit null through: the same as no label.
+    return this.organisations.createApiKey(organisation.id, body.label ?? undefined);
   }
 
   @Delete('api-keys/:id')

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
+import { clientBucket } from '../common/http/client-address.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 
@@ -13,7 +14,8 @@ const WINDOW_MS = 60_000;
  * Per-IP limit of the public verification endpoints, counted in PostgreSQL: every instance shares the same
  * counters (an in-memory limiter such as @nestjs/throttler's default store would grant each instance its
  * own budget and forget it on restart), and one upsert per request is cheap next to verifying a file.
- * Fixed one-minute windows; the bucket is an HMAC of the IP under SECRETS_KEY, so no address is stored.
+ * Fixed one-minute windows; the bucket is an HMAC of the IP (IPv6: its /64) under SECRETS_KEY, so no address
+ * is stored.
  */
 @Injectable()
 export class RateLimitService {
@@ -26,7 +28,7 @@ export class RateLimitService {
   async consume(request: Request, response: Response, scope = 'verify'): Promise<void> {
     const now = Date.now();
     const windowStart = new Date(now - (now % WINDOW_MS));
-    const bucket = `${scope}:${createHmac('sha256', this.config.secretsKey).update(request.ip ?? 'unknown').digest('base64url')}`;
+    const bucket = `${scope}:${createHmac('sha256', this.config.secretsKey).update(clientBucket(request.ip)).digest('base64url')}`;
     const [row] = (await this.db.query(
       `INSERT INTO rate_limit_hit (bucket, window_start, hits) VALUES ($1, $2, 1)
        ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_hit.hits + 1 RETURNING hits`,

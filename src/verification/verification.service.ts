@@ -15,7 +15,8 @@ import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
-import { maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
+import { publicCmsLimits } from './domain/public-limits.js';
+import { maskPublicAnswer, maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
 import { sniffUpload } from './domain/upload-kind.js';
 
 /** check_ids are the provider's (UUIDs on the sandbox); anything else is not looked up at all. */
@@ -46,6 +47,15 @@ export class VerificationService {
   }
 
   async verifyFile(bytes: Uint8Array): Promise<PublicVerification> {
+    return maskPublicAnswer(await this.match(bytes));
+  }
+
+  /** The session page behind a check_id; NOT_FOUND with no detail for anything unknown. */
+  async session(checkId: string): Promise<PublicSession> {
+    return maskPublicAnswer(await this.sessionUnmasked(checkId));
+  }
+
+  private async match(bytes: Uint8Array): Promise<PublicVerification> {
     if (bytes.length === 0) throw new AppError('VERIFY_FILE_EMPTY', 'The file is empty');
     if (bytes.length > this.maxUploadBytes) throw new AppError('VERIFY_FILE_TOO_LARGE', `The file is larger than ${this.maxUploadBytes} bytes`);
     const sha256 = sha256Hex(bytes);
@@ -76,7 +86,7 @@ export class VerificationService {
     if (copy) return this.copyAnswer(copy, file, true);
 
     if (type === 'pdf' || type === 'xml') {
-      file.documentId = (await readCopyIdentity(bytes)).documentId;
+      file.documentId = readCopyIdentity(bytes).documentId;
       if (file.documentId) {
         const claimed = await this.db.getRepository(ArchiveFile).findOne({ where: { providerDocumentId: file.documentId }, order: { name: 'ASC' } });
         if (claimed) return this.copyAnswer(claimed, file, false);
@@ -94,8 +104,7 @@ export class VerificationService {
     };
   }
 
-  /** The session page behind a check_id; NOT_FOUND with no detail for anything unknown. */
-  async session(checkId: string): Promise<PublicSession> {
+  private async sessionUnmasked(checkId: string): Promise<PublicSession> {
     const notFound = new AppError('VERIFICATION_SESSION_NOT_FOUND', 'Not found');
     if (!CHECK_ID.test(checkId)) throw notFound;
     // Looked up by the hash of the check_id: the secret itself is never compared byte by byte.
@@ -138,7 +147,8 @@ export class VerificationService {
   }
 
   private async cmsAnswer(bytes: Uint8Array, file: PublicVerification['file']): Promise<PublicVerification> {
-    const report = maskReport(await verifyCms(bytes, { trustAnchors: await this.trust.anchors() }));
+    // A stranger's CMS: verified under the public route's lower limits and work budget.
+    const report = maskReport(await verifyCms(bytes, { trustAnchors: await this.trust.anchors(), ...publicCmsLimits(this.maxUploadBytes) }));
     const document = await this.documentOfCms(file.sha256, report.content.sha256);
     const envelope = document ? await this.envelopeSummary(document.envelopeId, document.id) : null;
     const verdict = { TOTAL_PASSED: 'Every signature verifies.', TOTAL_FAILED: 'The signature does NOT verify.', INDETERMINATE: 'The signature could not be fully verified.' }[report.indication];

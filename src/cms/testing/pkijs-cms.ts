@@ -77,3 +77,47 @@ export async function pkijsCosign(cms: Uint8Array, signer: PkijsSigner, signingT
   await signedData.sign(await importKey(signer.keyPem), signedData.signerInfos.length - 1, 'SHA-256', undefined, engine);
   return encode(signedData);
 }
+
+/** An RSA SubjectPublicKeyInfo with a random modulus of `bits` and a random exponent of `exponentBits`. */
+export function hostileRsaSpki(bits: number, exponentBits: number): Buffer {
+  const number = (size: number) => {
+    const bytes = webcrypto.getRandomValues(new Uint8Array(Math.ceil(size / 8)));
+    bytes[0] |= 0x80;
+    bytes[bytes.length - 1] |= 1;
+    return new asn1js.Integer({ valueHex: toArrayBuffer(Buffer.concat([Buffer.alloc(1), bytes])) });
+  };
+  const rsaKey = new asn1js.Sequence({ value: [number(bits), number(exponentBits)] });
+  const spki = new pkijs.PublicKeyInfo({
+    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.1', algorithmParams: new asn1js.Null() }),
+    subjectPublicKey: new asn1js.BitString({ valueHex: rsaKey.toBER(false) }),
+  });
+  return Buffer.from(spki.toSchema().toBER(false));
+}
+
+/**
+ * A CMS made to cost a verifier as much as possible: `signers` signerInfos by the same signer over the
+ * content, and `decoyCas` certificates that copy the issuing CA's name and key identifier but carry costly
+ * RSA keys (a 3072-bit exponent, or a 16384-bit modulus), so a verifier without limits checks every decoy
+ * for every signer's chain. Each signer signs at a different second, so a chain cache keyed by time misses.
+ */
+export async function pkijsCmsBomb(content: Uint8Array, signer: PkijsSigner, caCertPem: string, options: { signers: number; decoyCas: number }): Promise<Buffer> {
+  const cert = pkijs.Certificate.fromBER(pemBody(signer.certPem));
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: '1.2.840.113549.1.7.1', eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) }),
+    signerInfos: [],
+    certificates: [cert],
+  });
+  const key = await importKey(signer.keyPem);
+  for (let i = 0; i < options.signers; i++) {
+    signedData.signerInfos.push(await signerInfoFor(cert, content, new Date(Date.now() + i * 1000)));
+    await signedData.sign(key, i, 'SHA-256', undefined, engine);
+  }
+  for (let i = 0; i < options.decoyCas; i++) {
+    const decoy = pkijs.Certificate.fromBER(pemBody(caCertPem));
+    decoy.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(i % 2 === 0 ? hostileRsaSpki(3072, 3072) : hostileRsaSpki(16384, 20));
+    decoy.serialNumber = new asn1js.Integer({ value: 1000 + i });
+    signedData.certificates!.push(pkijs.Certificate.fromBER(decoy.toSchema(true).toBER(false)));
+  }
+  return encode(signedData);
+}

@@ -5,7 +5,7 @@ export interface Actor {
   kind: 'api' | 'signer' | 'provider' | 'system';
   /** API key prefix's organisation, signer id, provider session id… */
   id?: string;
-  /** Client address (X-Forwarded-For is honoured only with TRUST_PROXY=true) and user agent, when a request caused it. */
+  /** Client address (X-Forwarded-For is honoured only from the proxies TRUST_PROXY names) and user agent, when a request caused it. */
   ip?: string;
   userAgent?: string;
 }

@@ -1,4 +1,5 @@
 import type { Indication, SignatureReport, SubIndication, VerificationReport } from '../../cms/index.js';
+import { maskPii } from '../../common/logging/pii.js';
 
 /**
  * What the public verification endpoints may show: the verification report of the design note, with every
@@ -23,6 +24,21 @@ export function maskReport(report: VerificationReport): VerificationReport {
       certificate: s.certificate ? { ...s.certificate, subject: maskNameString(s.certificate.subject), issuer: maskNameString(s.certificate.issuer) } : null,
     })),
   };
+}
+
+/** Fields that hold hashes, serial numbers and identifiers the holder already has: shown as they are. */
+const IDENTIFIER_KEYS = new Set(['sha256', 'serialNumber', 'documentId', 'checkId', 'verifyUrl']);
+
+/**
+ * Every other text of a public answer masked like the log lines: messages name certificate subjects
+ * (`SERIALNUMBER=IIN…`), document names may hold an IIN or a phone number. The last line of defence after
+ * the fields masked one by one above.
+ */
+export function maskPublicAnswer<T>(value: T, key = '', depth = 0): T {
+  if (typeof value === 'string') return (IDENTIFIER_KEYS.has(key) ? value : maskPii(maskNameString(value))) as T;
+  if (depth > 16 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => maskPublicAnswer(item, key, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPublicAnswer(v, k, depth + 1)])) as T;
 }
 
 export interface PublicSigner {
