@@ -18,6 +18,8 @@ import { SandboxModule } from './sandbox/sandbox.module.js';
 import { ArchivesModule } from './archives/archives.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
+import { UsersModule } from './users/users.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -47,6 +49,8 @@ export class AppModule {
         ArchivesModule,
         VerificationModule,
         EvidenceModule,
+        UsersModule,
+        ConsoleModule,
         // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
         ...(config.sandboxEnabled ? [SandboxModule] : []),
       ],

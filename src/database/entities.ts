@@ -10,6 +10,8 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { sandboxEntities } from '../sandbox/sandbox.entities.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { ConsoleSession } from '../users/console-session.entity.js';
+import { OrgUser } from '../users/org-user.entity.js';
 import { WebhookDeliveryAttempt } from '../webhooks/webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
@@ -30,5 +32,7 @@ export const entities = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookDeliveryAttempt,
+  OrgUser,
+  ConsoleSession,
   ...sandboxEntities,
 ];

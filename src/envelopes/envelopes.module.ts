@@ -45,6 +45,6 @@ import { EnvelopesService } from './envelopes.service.js';
     TrustAnchorsService,
     IdempotencyInterceptor,
   ],
-  exports: [EnvelopesService, EnvelopeTransitionsService, ProviderCredentialsService, TrustAnchorsService],
+  exports: [EnvelopesService, EnvelopeTransitionsService, EnvelopePresenter, ProviderCredentialsService, TrustAnchorsService],
 })
 export class EnvelopesModule {}

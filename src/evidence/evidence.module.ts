@@ -10,5 +10,6 @@ import { EvidencePackService } from './evidence-pack.service.js';
   imports: [AuditModule, EnvelopesModule, ArchivesModule],
   controllers: [EvidenceController],
   providers: [EvidencePackService],
+  exports: [EvidencePackService],
 })
 export class EvidenceModule {}

@@ -10,7 +10,7 @@ const PUBLIC_ROUTE = 'kezek:public';
 /** Marks a route (or controller) reachable without an API key: health, docs, public pages, provider webhooks. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-export type AuthenticatedRequest = Request & { organisation: Organisation };
+export type AuthenticatedRequest = Request & { organisation: Organisation; apiKeyId?: string };
 
 /** Every route requires `Authorization: Bearer <key>` unless marked @Public(). */
 @Injectable()
@@ -29,9 +29,10 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) {
       throw new AppError('UNAUTHENTICATED', 'Send your API key as "Authorization: Bearer <key>"');
     }
-    const organisation = await this.organisations.authenticate(match[1]);
-    if (!organisation) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
-    request.organisation = organisation;
+    const authenticated = await this.organisations.authenticateKey(match[1]);
+    if (!authenticated) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+    request.organisation = authenticated.organisation;
+    request.apiKeyId = authenticated.apiKeyId;
     return true;
   }
 }

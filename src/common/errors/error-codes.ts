@@ -1,4 +1,5 @@
 import { ENVELOPE_ERRORS } from '../../envelopes/envelope.errors.js';
+import { USER_ERRORS } from '../../users/users.errors.js';
 
 /**
  * Every error code Kezek answers with, and its HTTP status. The table is exhaustive: a code that is not
@@ -70,6 +71,7 @@ export const ERROR_STATUS = {
   ...WEBHOOK_ERRORS,
   ...SANDBOX_ERRORS,
   ...VERIFICATION_ERRORS,
+  ...USER_ERRORS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
