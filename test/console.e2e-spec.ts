@@ -134,6 +134,10 @@ describe('console', () => {
       const drafts = await agent.get('/console/envelopes?status=DRAFT').expect(200);
       expect(drafts.text).toContain('Draft NDA');
       expect(drafts.text).not.toContain('Lease agreement 2026');
+      const dashboard = await agent.get('/console').expect(200);
+      expect(dashboard.text).toMatch(/data-count="DRAFT"><strong>1</);
+      expect(dashboard.text).toMatch(/data-count="IN_PROGRESS"><strong>1</);
+      expect(dashboard.text.match(/<tr data-waiting>/g)).toHaveLength(1);
       const csv = await agent.get('/console/envelopes.csv?status=IN_PROGRESS').expect(200);
       expect(csv.headers['content-type']).toContain('text/csv');
       const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
@@ -249,7 +253,7 @@ describe('console', () => {
       const documentId = /documents\/([0-9a-f-]{36})\/signed/.exec(page.text)![1];
       const cms = await member.agent.get(`/console/envelopes/${id}/documents/${documentId}/signed`).buffer(true).parse(binaryParser).expect(200);
       expect(cms.body).toEqual(await drive.signedCms(id, documentId));
-    });
+    }, 180_000);
 
     it('shows the create form again with the reason when the form is wrong, creating nothing', async () => {
       const member = await consoleAgent(t, 'member@acme.kz');

@@ -47,6 +47,15 @@ export interface EnvelopeDetail {
   names: Map<string, string>;
 }
 
+export interface Dashboard {
+  byStatus: Record<string, number>;
+  /** Active signers of envelopes in progress, longest wait first. */
+  waiting: { envelopeId: string; title: string; signer: string; since: Date | null }[];
+  medianSecondsToComplete: number | null;
+  /** The last 30 days, oldest first. */
+  perDay: { day: string; n: number }[];
+}
+
 interface RawRow {
   sort_key: string;
   id: string;
@@ -124,6 +133,38 @@ export class ConsoleEnvelopesService {
     const last = page.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor({ at: last.sort_key, id: last.id }) : null;
     return { items, nextCursor };
+  }
+
+  /** The dashboard's figures: a handful of aggregate queries, each bounded. */
+  async dashboard(organisationId: string): Promise<Dashboard> {
+    const [byStatus, waiting, median, perDay] = await Promise.all([
+      this.db.query(`SELECT status, count(*)::int AS n FROM envelope WHERE organisation_id = $1 GROUP BY status`, [organisationId]) as Promise<{ status: string; n: number }[]>,
+      this.db.query(
+        `SELECT e.id AS envelope_id, e.title, s.full_name, s.activated_at
+           FROM signer s JOIN envelope e ON e.id = s.envelope_id
+          WHERE s.organisation_id = $1 AND e.status = 'IN_PROGRESS' AND s.status = 'ACTIVE'
+          ORDER BY s.activated_at ASC NULLS LAST LIMIT 20`,
+        [organisationId],
+      ) as Promise<{ envelope_id: string; title: string; full_name: string; activated_at: Date | null }[]>,
+      this.db.query(
+        `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - sent_at)) AS seconds
+           FROM envelope WHERE organisation_id = $1 AND status = 'COMPLETED' AND sent_at IS NOT NULL AND finished_at IS NOT NULL`,
+        [organisationId],
+      ) as Promise<{ seconds: number | null }[]>,
+      this.db.query(
+        `SELECT to_char(d, 'YYYY-MM-DD') AS day, count(e.id)::int AS n
+           FROM generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d
+           LEFT JOIN envelope e ON e.organisation_id = $1 AND (e.created_at AT TIME ZONE 'UTC')::date = d::date
+          GROUP BY d ORDER BY d`,
+        [organisationId],
+      ) as Promise<{ day: string; n: number }[]>,
+    ]);
+    return {
+      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+      waiting: waiting.map((w) => ({ envelopeId: w.envelope_id, title: w.title, signer: w.full_name, since: w.activated_at })),
+      medianSecondsToComplete: median[0]?.seconds === null || median[0]?.seconds === undefined ? null : Number(median[0].seconds),
+      perDay,
+    };
   }
 
   async detail(organisationId: string, envelopeId: string): Promise<EnvelopeDetail> {

@@ -29,6 +29,7 @@ const STYLES = `
   .status.IN_PROGRESS, .status.ACTIVE { background: #fff4d6; color: #6b4f00; }
   .flag { color: #8e1c1c; font-weight: 600; }
   .scroll { overflow-x: auto; }
+  .grid a.card { text-decoration: none; color: inherit; margin: 0; }
   .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1rem; }
   .secret { font-family: ui-monospace, monospace; background: #fffaf0; border: 1px dashed #b28704; padding: .5rem; word-break: break-all; }
   .row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; margin-bottom: .5rem; }

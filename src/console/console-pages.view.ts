@@ -4,7 +4,7 @@ import type { Language } from '../web/language.js';
 import { hasRole } from '../users/domain/roles.js';
 import type { ConsoleIdentity, UserSummary } from '../users/users.service.js';
 import type { ApiKeySummary } from '../organisations/organisations.service.js';
-import type { EnvelopeDetail, EnvelopeRow } from './console-envelopes.service.js';
+import type { Dashboard, EnvelopeDetail, EnvelopeRow } from './console-envelopes.service.js';
 import { consolePage, csrfField, formatTime, statusBadge } from './console-layout.js';
 import { consoleText } from './console-text.js';
 import { filterQuery, SORTS, STATUS_TABS, type EnvelopeFilter } from './domain/envelope-filter.js';
@@ -307,5 +307,53 @@ ${error ? `<div class="card bad" role="alert">${e(error)}</div>` : ''}
 <form method="post" action="/console/invitations/${e(token)}" class="card"><input type="hidden" name="_csrf" value="${e(csrf)}">
 <p><label for="next">${e(t.newPassword)}</label><input id="next" name="password" type="password" autocomplete="new-password" minlength="10" required></p>
 <button type="submit">${e(t.save)}</button></form>`,
+  });
+}
+
+function duration(seconds: number): string {
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min`;
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} d`;
+}
+
+/** Envelopes created per day as an inline SVG bar chart (no script, no external asset). */
+function chart(perDay: Dashboard['perDay'], label: string): string {
+  const max = Math.max(1, ...perDay.map((d) => d.n));
+  const width = 600;
+  const height = 120;
+  const bar = width / Math.max(1, perDay.length);
+  const bars = perDay
+    .map((d, i) => {
+      const h = Math.round((d.n / max) * (height - 20));
+      return `<rect x="${(i * bar + 1).toFixed(1)}" y="${height - h}" width="${(bar - 2).toFixed(1)}" height="${h}" fill="#1f4fd1"><title>${e(d.day)}: ${d.n}</title></rect>`;
+    })
+    .join('');
+  return `<svg role="img" aria-label="${e(label)}" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="none" style="max-width:${width}px;height:${height}px" data-chart>${bars}<line x1="0" y1="${height}" x2="${width}" y2="${height}" stroke="#5c6577"/></svg>`;
+}
+
+export function dashboardPage(language: Language, user: ConsoleIdentity, data: Dashboard, now = new Date()): string {
+  const t = consoleText(language);
+  const statuses = STATUS_TABS.filter((s) => s !== 'all');
+  const cards = statuses
+    .map((status) => `<a class="card" href="/console/envelopes?status=${status}" data-count="${status}"><strong>${data.byStatus[status] ?? 0}</strong><br>${statusBadge(status, t)}</a>`)
+    .join('');
+  const waiting = data.waiting.length
+    ? `<table><thead><tr><th scope="col">${e(t.signer)}</th><th scope="col">${e(t.title)}</th><th scope="col">${e(t.waitingFor)}</th></tr></thead><tbody>${data.waiting
+        .map(
+          (w) => `<tr data-waiting><td>${e(w.signer)}</td><td><a href="/console/envelopes/${e(w.envelopeId)}">${e(w.title)}</a></td><td>${w.since ? e(duration((now.getTime() - w.since.getTime()) / 1000)) : e(t.none)}</td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : `<p class="muted">${e(t.none)}</p>`;
+  return consolePage({
+    language,
+    user,
+    section: 'dashboard',
+    title: t.dashboard,
+    path: '/console',
+    body: `<h1>${e(t.dashboard)}</h1>
+<section aria-labelledby="by-status"><h2 id="by-status">${e(t.byStatus)}</h2><div class="grid">${cards}</div></section>
+<section aria-labelledby="median"><h2 id="median">${e(t.medianCompletion)}</h2><p data-median>${data.medianSecondsToComplete === null ? e(t.none) : e(duration(data.medianSecondsToComplete))}</p></section>
+<section aria-labelledby="waiting"><h2 id="waiting">${e(t.waitingOn)}</h2><div class="scroll">${waiting}</div></section>
+<section aria-labelledby="per-day"><h2 id="per-day">${e(t.perDay)}</h2>${chart(data.perDay, t.perDay)}</section>`,
   });
 }

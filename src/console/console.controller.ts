@@ -18,7 +18,7 @@ import { UsersService, type ConsoleIdentity } from '../users/users.service.js';
 import { ConsoleSessionGuard, CurrentSessionId, CurrentUser, MinRole, MultipartCsrfCheck, MultipartForm, setSessionCookie } from './console-auth.js';
 import { ConsoleEnvelopesService, CSV_MAX_ROWS } from './console-envelopes.service.js';
 import { ConsoleExceptionFilter, consoleHeaders, consoleLanguage, sendPage } from './console-http.js';
-import { envelopeDetailPage, envelopesPage, newEnvelopePage, passwordPage, settingsPage } from './console-pages.view.js';
+import { dashboardPage, envelopeDetailPage, envelopesPage, newEnvelopePage, passwordPage, settingsPage } from './console-pages.view.js';
 import { consoleText } from './console-text.js';
 import { csvCell, parseFilter } from './domain/envelope-filter.js';
 import { formToEnvelope } from './domain/envelope-form.js';
@@ -56,9 +56,8 @@ export class ConsoleController {
   ) {}
 
   @Get()
-  home(@Req() request: Request, @Res() response: Response): void {
-    consoleLanguage(request, response);
-    response.redirect(303, '/console/envelopes');
+  async dashboard(@CurrentUser() user: ConsoleIdentity, @Req() request: Request, @Res() response: Response): Promise<void> {
+    sendPage(response, 200, dashboardPage(consoleLanguage(request, response), user, await this.consoleEnvelopes.dashboard(user.organisationId)));
   }
 
   @Post('logout')
