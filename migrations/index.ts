@@ -5,6 +5,7 @@ import { AuditTrail1795330000000 } from './1795330000000-AuditTrail.js';
 import { Webhooks1795331000000 } from './1795331000000-Webhooks.js';
 import { Verification1795340000000 } from './1795340000000-Verification.js';
 import { ConsoleUsers1795350000000 } from './1795350000000-ConsoleUsers.js';
+import { Notifications1795360000000 } from './1795360000000-Notifications.js';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
-export const migrations = [Organisations1795300000000, Sandbox1795310000000, Envelopes1795320000000, AuditTrail1795330000000, Webhooks1795331000000, Verification1795340000000, ConsoleUsers1795350000000];
+export const migrations = [Organisations1795300000000, Sandbox1795310000000, Envelopes1795320000000, AuditTrail1795330000000, Webhooks1795331000000, Verification1795340000000, ConsoleUsers1795350000000, Notifications1795360000000];

@@ -20,6 +20,7 @@ import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { UsersModule } from './users/users.module.js';
 import { ConsoleModule } from './console/console.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -50,6 +51,7 @@ export class AppModule {
         VerificationModule,
         EvidenceModule,
         UsersModule,
+        NotificationsModule,
         ConsoleModule,
         // The local Cloud EDS provider under /sandbox (default: on with the embedded database).
         ...(config.sandboxEnabled ? [SandboxModule] : []),

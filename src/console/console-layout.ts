@@ -78,6 +78,7 @@ export function consolePage(options: ConsolePageOptions): string {
         link('/console', t.dashboard, 'dashboard'),
         link('/console/envelopes', t.envelopes, 'envelopes'),
         hasRole(user.role, 'member') ? link('/console/envelopes/new', t.newEnvelope, 'new') : '',
+        hasRole(user.role, 'member') ? link('/console/mailbox', t.mail, 'mailbox') : '',
         hasRole(user.role, 'admin') ? link('/console/settings', t.settings, 'settings') : '',
         link('/console/account/password', t.account, 'account'),
         `<span class="muted">${escapeHtml(user.email)} · ${escapeHtml(user.role)} · ${escapeHtml(user.organisationName)}</span>`,

@@ -4,6 +4,7 @@ import type { Language } from '../web/language.js';
 import { hasRole } from '../users/domain/roles.js';
 import type { ConsoleIdentity, UserSummary } from '../users/users.service.js';
 import type { ApiKeySummary } from '../organisations/organisations.service.js';
+import type { Notification } from '../notifications/notification.entity.js';
 import type { Dashboard, EnvelopeDetail, EnvelopeRow } from './console-envelopes.service.js';
 import { consolePage, csrfField, formatTime, statusBadge } from './console-layout.js';
 import { consoleText } from './console-text.js';
@@ -202,6 +203,7 @@ export function newEnvelopePage(language: Language, user: ConsoleIdentity, error
 <div><label for="s${i}-name">${e(t.fullName)}</label><input id="s${i}-name" name="signerName" maxlength="200"></div>
 <div><label for="s${i}-iin">${e(t.iin)}</label><input id="s${i}-iin" name="signerIin" inputmode="numeric" pattern="\\d{12}" maxlength="12" size="14"></div>
 <div><label for="s${i}-phone">${e(t.phone)}</label><input id="s${i}-phone" name="signerPhone" inputmode="tel" maxlength="20" size="14"></div>
+<div><label for="s${i}-email">${e(t.email)}</label><input id="s${i}-email" name="signerEmail" type="email" maxlength="254" size="20"></div>
 <div><label for="s${i}-order">${e(t.routingOrder)}</label><input id="s${i}-order" name="signerOrder" type="number" min="1" max="100" value="${i + 1}" size="4"></div>
 </fieldset>`,
     )
@@ -355,5 +357,23 @@ export function dashboardPage(language: Language, user: ConsoleIdentity, data: D
 <section aria-labelledby="median"><h2 id="median">${e(t.medianCompletion)}</h2><p data-median>${data.medianSecondsToComplete === null ? e(t.none) : e(duration(data.medianSecondsToComplete))}</p></section>
 <section aria-labelledby="waiting"><h2 id="waiting">${e(t.waitingOn)}</h2><div class="scroll">${waiting}</div></section>
 <section aria-labelledby="per-day"><h2 id="per-day">${e(t.perDay)}</h2>${chart(data.perDay, t.perDay)}</section>`,
+  });
+}
+
+export function mailboxPage(language: Language, user: ConsoleIdentity, messages: Notification[], transport: 'smtp' | 'dev-mailbox'): string {
+  const t = consoleText(language);
+  const rows = messages
+    .map(
+      (m) => `<article class="card" data-notification="${e(m.status)}"><p><strong>${e(m.subject)}</strong><br><small>${e(m.recipient)} · ${formatTime(m.createdAt, t)} · ${e(m.status)}${m.transport ? ` · ${e(m.transport)}` : ''}${m.lastError ? ` · ${e(m.lastError)}` : ''}</small></p>
+<pre style="white-space:pre-wrap">${e(m.body)}</pre><p><a href="/console/envelopes/${e(m.envelopeId)}">${e(t.envelopes)}</a></p></article>`,
+    )
+    .join('\n');
+  return consolePage({
+    language,
+    user,
+    section: 'mailbox',
+    title: t.mailbox,
+    path: '/console/mailbox',
+    body: `<h1>${e(transport === 'dev-mailbox' ? t.mailbox : t.mail)}</h1>${rows || `<p class="muted">${e(t.none)}</p>`}`,
   });
 }

@@ -116,6 +116,7 @@ const EN = {
   perDay: 'Envelopes created per day (last 30 days)',
   none: '—',
   mailbox: 'Development mailbox',
+  mail: 'Mail sent',
   remind: 'Remind',
 };
 
@@ -236,6 +237,7 @@ const RU: ConsoleText = {
   perDay: 'Создано конвертов по дням (30 дней)',
   none: '—',
   mailbox: 'Почтовый ящик разработки',
+  mail: 'Отправленные письма',
   remind: 'Напомнить',
 };
 
@@ -354,6 +356,7 @@ const KZ: ConsoleText = {
   perDay: 'Күн сайын құрылған конверттер (30 күн)',
   none: '—',
   mailbox: 'Әзірлеу пошта жәшігі',
+  mail: 'Жіберілген хаттар',
   remind: 'Еске салу',
 };
 

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { EnvelopeFieldsDto } from '../envelopes/dto/create-envelope.dto.js';
 import { EnvelopesService } from '../envelopes/envelopes.service.js';
 import { EvidencePackService } from '../evidence/evidence-pack.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { Public } from '../organisations/auth.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { hasRole } from '../users/domain/roles.js';
@@ -18,7 +19,7 @@ import { UsersService, type ConsoleIdentity } from '../users/users.service.js';
 import { ConsoleSessionGuard, CurrentSessionId, CurrentUser, MinRole, MultipartCsrfCheck, MultipartForm, setSessionCookie } from './console-auth.js';
 import { ConsoleEnvelopesService, CSV_MAX_ROWS } from './console-envelopes.service.js';
 import { ConsoleExceptionFilter, consoleHeaders, consoleLanguage, sendPage } from './console-http.js';
-import { dashboardPage, envelopeDetailPage, envelopesPage, newEnvelopePage, passwordPage, settingsPage } from './console-pages.view.js';
+import { dashboardPage, envelopeDetailPage, mailboxPage, envelopesPage, newEnvelopePage, passwordPage, settingsPage } from './console-pages.view.js';
 import { consoleText } from './console-text.js';
 import { csvCell, parseFilter } from './domain/envelope-filter.js';
 import { formToEnvelope } from './domain/envelope-form.js';
@@ -52,6 +53,7 @@ export class ConsoleController {
     private readonly evidence: EvidencePackService,
     private readonly users: UsersService,
     private readonly organisations: OrganisationsService,
+    private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -189,6 +191,13 @@ export class ConsoleController {
     const { zip, fileName } = await this.consoleEnvelopes.archiveZip(user.organisationId, id, archiveId);
     attachment(response, 'application/zip', fileName);
     response.status(200).send(zip);
+  }
+
+  @Get('mailbox')
+  @MinRole('member')
+  async mailbox(@CurrentUser() user: ConsoleIdentity, @Req() request: Request, @Res() response: Response): Promise<void> {
+    // Messages carry signers' links: members and above, who may copy those links anyway.
+    sendPage(response, 200, mailboxPage(consoleLanguage(request, response), user, await this.notifications.latest(user.organisationId), this.notifications.transportKind));
   }
 
   @Get('settings')

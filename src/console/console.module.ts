@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { ENVELOPE_LIMITS } from '../envelopes/dto/create-envelope.dto.js';
 import { EnvelopesModule } from '../envelopes/envelopes.module.js';
 import { EvidenceModule } from '../evidence/evidence.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RateLimitService } from '../verification/rate-limit.service.js';
@@ -22,6 +23,7 @@ import { ConsoleController } from './console.controller.js';
     EnvelopesModule,
     EvidenceModule,
     OrganisationsModule,
+    NotificationsModule,
     UsersModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

@@ -10,6 +10,7 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { sandboxEntities } from '../sandbox/sandbox.entities.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
 import { ConsoleSession } from '../users/console-session.entity.js';
 import { OrgUser } from '../users/org-user.entity.js';
 import { WebhookDeliveryAttempt } from '../webhooks/webhook-delivery-attempt.entity.js';
@@ -34,5 +35,6 @@ export const entities = [
   WebhookDeliveryAttempt,
   OrgUser,
   ConsoleSession,
+  Notification,
   ...sandboxEntities,
 ];

@@ -17,8 +17,9 @@ export function formToEnvelope(body: Record<string, unknown>, files: UploadedFil
   const iins = list(body.signerIin);
   const phones = list(body.signerPhone);
   const orders = list(body.signerOrder);
+  const emails = list(body.signerEmail);
   const signers = names
-    .map((fullName, i) => ({ fullName, iin: iins[i] ?? '', phone: phones[i] ?? '', routingOrder: orders[i] ? Number(orders[i]) : undefined }))
+    .map((fullName, i) => ({ fullName, iin: iins[i] ?? '', phone: phones[i] ?? '', ...(emails[i] ? { email: emails[i] } : {}), routingOrder: orders[i] ? Number(orders[i]) : undefined }))
     .filter((s) => s.fullName || s.iin || s.phone);
   if (!files.length) throw new AppError('VALIDATION_FAILED', 'files: choose at least one PDF or XML document');
   const documents = files.map((file, index) => {
