@@ -13,6 +13,12 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   express.set('trust proxy', config.TRUST_PROXY);
   express.disable('x-powered-by');
   express.useBodyParser('json', { limit: Math.ceil(config.MAX_DOCUMENT_BYTES * 1.4) + 64 * 1024 });
+  // Idle keep-alive connections outlive the clients' own idle timeouts (and a proxy's usual 60 s), so a
+  // client never sends a request on a socket the server is closing at that moment (Node 24's fetch was seen
+  // to reuse a socket past the default 5 s and get ECONNRESET).
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
 

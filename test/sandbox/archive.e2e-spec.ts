@@ -2,9 +2,10 @@
  * Archive copies: each PDF opens in poppler, its last page lists every signer of the chain, its QR code
  * decodes to the verification URL with the session's check_id, and its metadata carries DocumentId.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
@@ -14,6 +15,12 @@ import type { TestApp } from '../support/app.js';
 import { freshIin, makePdf, PHONE, sandboxClient, sandboxOrganisation, startSandboxApp, workDir, XML } from './support.js';
 
 // jsqr is CommonJS with a default export: typed one way under nodenext, loaded another way under jest.
+/** poppler runs asynchronously: the app under test shares this process and must keep serving meanwhile. */
+const execFileAsync = promisify(execFile);
+async function run(file: string, args: string[]): Promise<string> {
+  return (await execFileAsync(file, args, { encoding: 'utf8' })).stdout;
+}
+
 const jsQR = ((jsqrModule as unknown as { default?: unknown }).default ?? jsqrModule) as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
 describe('sandbox archive', () => {
@@ -36,7 +43,9 @@ describe('sandbox archive', () => {
     const client = sandboxClient(t, apiKey);
     const session = await client.createSession({ iin, phone: PHONE, documentType: type });
     const uploaded = await client.uploadDocument({ sessionId: session.sessionId, name: `Договор №1.${type}`, file: input });
-    await fetch(`${t.baseUrl}/sandbox/automation/sessions/${session.sessionId}/complete`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'sign' }) });
+    const completed = await fetch(`${t.baseUrl}/sandbox/automation/sessions/${session.sessionId}/complete`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'sign' }) });
+    expect(completed.ok).toBe(true);
+    await completed.arrayBuffer(); // read, so its pooled connection is free for the next call
     const sign = Buffer.from((await client.getResult(session.sessionId)).docs[0].sign!, 'base64');
     return { client, session, uploaded, sign };
   }
@@ -52,13 +61,13 @@ describe('sandbox archive', () => {
     const file = join(dir, 'copy.pdf');
     writeFileSync(file, zip['Договор №1.pdf']);
 
-    expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/^Pages:\s+2$/m);
-    const info = execFileSync('pdfinfo', ['-custom', file], { encoding: 'utf8' });
+    expect(await run('pdfinfo', [file])).toMatch(/^Pages:\s+2$/m);
+    const info = await run('pdfinfo', ['-custom', file]);
     expect(info).toMatch(new RegExp(`^DocumentId:\\s+${round2.uploaded.id}$`, 'm'));
 
-    const firstPage = execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' });
+    const firstPage = await run('pdftotext', ['-f', '1', '-l', '1', file, '-']);
     expect(firstPage).toContain('Supply contract: the parties agree.');
-    const lastPage = execFileSync('pdftotext', ['-f', '2', '-l', '2', '-layout', file, '-'], { encoding: 'utf8' });
+    const lastPage = await run('pdftotext', ['-f', '2', '-l', '2', '-layout', file, '-']);
     const lines = lastPage.split('\n');
     const row1 = lines.find((l) => l.includes(first.slice(0, 6)) && l.includes(first.slice(10)));
     const row2 = lines.find((l) => l.includes(second.slice(0, 6)) && l.includes(second.slice(10)));
@@ -68,7 +77,7 @@ describe('sandbox archive', () => {
     expect(row2).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     expect(lines.indexOf(row1!)).toBeLessThan(lines.indexOf(row2!));
 
-    execFileSync('pdftoppm', ['-f', '2', '-l', '2', '-r', '110', '-png', '-singlefile', file, join(dir, 'last')]);
+    await run('pdftoppm', ['-f', '2', '-l', '2', '-r', '110', '-png', '-singlefile', file, join(dir, 'last')]);
     const png = PNG.sync.read(readFileSync(join(dir, 'last.png')));
     const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(qr?.data).toBe(`https://kezek.example/verify/${round2.session.checkId}?from=qr`);
@@ -79,7 +88,7 @@ describe('sandbox archive', () => {
     const copies = await round.client.downloadArchiveBase64(round.session.sessionId);
     expect(copies).toHaveLength(1);
     writeFileSync(join(dir, 'b64.pdf'), copies[0].content);
-    expect(execFileSync('pdfinfo', ['-custom', join(dir, 'b64.pdf')], { encoding: 'utf8' })).toMatch(new RegExp(`DocumentId:\\s+${round.uploaded.id}`));
+    expect(await run('pdfinfo', ['-custom', join(dir, 'b64.pdf')])).toMatch(new RegExp(`DocumentId:\\s+${round.uploaded.id}`));
   });
 
   it('XML copy: the original bytes, then the signers and a kezek-archive instruction; still well-formed', async () => {
