@@ -24,6 +24,9 @@ import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { TrustModule } from './trust/trust.module.js';
 import { SandboxTrustAnchors } from './sandbox/sandbox-trust-anchors.js';
+import { UsersModule } from './users/users.module.js';
+import { ConsoleModule } from './console/console.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,6 +63,9 @@ export class AppModule {
         ArchivesModule,
         VerificationModule,
         EvidenceModule,
+        UsersModule,
+        NotificationsModule,
+        ConsoleModule,
         // The local provider (Cloud EDS, identity products) under /sandbox (default: on with the embedded database).
         ...(config.sandboxEnabled ? [SandboxModule, SandboxKycModule] : []),
       ],

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/app-config.js';
 import { registerOrganisationCommands } from '../organisations/organisations.cli.js';
 import { registerSandboxCommands } from '../sandbox/sandbox.cli.js';
+import { registerUserCommands } from '../users/users.cli.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { registerVerifyEvidenceCommand } from './verify-evidence.command.js';
 import { registerVerifyCommand, type CommandIo } from './verify.command.js';
@@ -15,11 +16,12 @@ export const STDIO: CommandIo = { out: (text) => process.stdout.write(text), err
 export async function runCli(argv: string[], io: CommandIo = STDIO): Promise<number> {
   let exitCode = 0;
   const program = new Command('kezek')
-    .description('Kezek command line: organisations and API keys, the Cloud EDS sandbox, verification')
+    .description('Kezek command line: organisations and API keys, console users, the Cloud EDS sandbox, verification')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   registerOrganisationCommands(program);
   registerSandboxCommands(program);
+  registerUserCommands(program);
   registerVerifyCommand(program, io, (code) => {
     exitCode = code;
   });

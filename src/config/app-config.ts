@@ -112,6 +112,12 @@ export const configSchema = z.object({
   ARCHIVE_RETRY_DELAY_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600).default(10),
   /** Public verification (page, API): requests per client IP per minute, counted in PostgreSQL across instances. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int().min(1).max(100_000).default(60),
+  /** Outgoing mail server, e.g. smtps://user:pass@mail.example.kz:465. Unset: mail goes to the console's development mailbox. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'expected an smtp:// or smtps:// URL' }).optional(),
+  /** The From address of Kezek's mail. */
+  MAIL_FROM: z.string().min(3).default('Kezek <no-reply@kezek.local>'),
+  /** Console sign-in attempts per client IP per minute (wrong passwords also lock the account after 5 in a row). */
+  CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int().min(1).max(100_000).default(20),
 
   /** Cloud EDS API base URL. Default: this service's sandbox when enabled, else https://dev.b-key.kz (prod: https://api.b-key.kz). */
   CLOUD_EDS_BASE_URL: urlString.optional(),

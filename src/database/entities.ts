@@ -12,6 +12,9 @@ import { sandboxEntities } from '../sandbox/sandbox.entities.js';
 import { sandboxKycEntities } from '../sandbox/kyc/sandbox-kyc.entities.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
+import { ConsoleSession } from '../users/console-session.entity.js';
+import { OrgUser } from '../users/org-user.entity.js';
 import { WebhookDeliveryAttempt } from '../webhooks/webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
@@ -33,6 +36,9 @@ export const entities = [
   WebhookDelivery,
   WebhookDeliveryAttempt,
   KycCredentials,
+  OrgUser,
+  ConsoleSession,
+  Notification,
   ...sandboxEntities,
   ...sandboxKycEntities,
 ];

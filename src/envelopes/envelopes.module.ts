@@ -31,6 +31,6 @@ import { EnvelopesService } from './envelopes.service.js';
   ],
   controllers: [EnvelopesController],
   providers: [EnvelopesService, EnvelopeTransitionsService, EnvelopePresenter, EnvelopeJobHandlers, IdempotencyInterceptor],
-  exports: [EnvelopesService, EnvelopeTransitionsService],
+  exports: [EnvelopesService, EnvelopeTransitionsService, EnvelopePresenter],
 })
 export class EnvelopesModule {}

@@ -76,6 +76,7 @@ export class EnvelopesService {
         fullName: input.fullName.trim(),
         iin: input.iin,
         phone: input.phone,
+        email: input.email?.trim().toLowerCase() ?? null,
         routingOrder: input.routingOrder ?? index + 1,
         status: 'WAITING' as const,
         attempts: 0,

@@ -12,5 +12,6 @@ import { EvidenceSealService } from './evidence-seal.service.js';
   imports: [AuditModule, EnvelopesModule, ArchivesModule],
   controllers: [EvidenceController, EvidenceSealController],
   providers: [EvidencePackService, EvidenceSealService],
+  exports: [EvidencePackService],
 })
 export class EvidenceModule {}

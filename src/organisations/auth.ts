@@ -6,7 +6,7 @@ import { PUBLIC_ROUTE } from '../common/http/public.decorator.js';
 import type { Organisation } from './organisation.entity.js';
 import { OrganisationsService } from './organisations.service.js';
 
-export type AuthenticatedRequest = Request & { organisation: Organisation };
+export type AuthenticatedRequest = Request & { organisation: Organisation; apiKeyId?: string };
 
 /** Every route requires `Authorization: Bearer <key>` unless marked @Public(). */
 @Injectable()
@@ -25,9 +25,10 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) {
       throw new AppError('UNAUTHENTICATED', 'Send your API key as "Authorization: Bearer <key>"');
     }
-    const organisation = await this.organisations.authenticate(match[1]);
-    if (!organisation) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
-    request.organisation = organisation;
+    const authenticated = await this.organisations.authenticateKey(match[1]);
+    if (!authenticated) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+    request.organisation = authenticated.organisation;
+    request.apiKeyId = authenticated.apiKeyId;
     return true;
   }
 }

@@ -72,6 +72,11 @@ export class OrganisationsService {
 
   /** Resolves a presented key to its organisation, or undefined for unknown, malformed or revoked keys. */
   async authenticate(key: string): Promise<Organisation | undefined> {
+    return (await this.authenticateKey(key))?.organisation;
+  }
+
+  /** The key's organisation and the key's id (the audit trail names the key that made an API call). */
+  async authenticateKey(key: string): Promise<{ organisation: Organisation; apiKeyId: string } | undefined> {
     const prefix = apiKeyPrefix(key);
     if (!prefix) return undefined;
     const row = await this.db.getRepository(ApiKey).findOneBy({ prefix });
@@ -80,7 +85,8 @@ export class OrganisationsService {
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
       await this.db.getRepository(ApiKey).update({ id: row.id }, { lastUsedAt: new Date() });
     }
-    return (await this.db.getRepository(Organisation).findOneBy({ id: row.organisationId })) ?? undefined;
+    const organisation = await this.db.getRepository(Organisation).findOneBy({ id: row.organisationId });
+    return organisation ? { organisation, apiKeyId: row.id } : undefined;
   }
 
   private async issueKey(repository: ReturnType<DataSource['getRepository']>, organisationId: string, label: string): Promise<IssuedApiKey> {

@@ -25,7 +25,7 @@ export class RateLimitService {
   ) {}
 
   /** Counts one request of `request`'s client; throws RATE_LIMITED (and sets Retry-After) past the limit. */
-  async consume(request: Request, response: Response, scope = 'verify'): Promise<void> {
+  async consume(request: Request, response: Response, scope = 'verify', limit = this.config.VERIFY_RATE_LIMIT_PER_MINUTE): Promise<void> {
     const now = Date.now();
     const windowStart = new Date(now - (now % WINDOW_MS));
     const bucket = `${scope}:${createHmac('sha256', this.config.secretsKey).update(clientBucket(request.ip)).digest('base64url')}`;
@@ -36,13 +36,12 @@ export class RateLimitService {
     )) as { hits: number }[];
     // Past windows are of no use: the first request of each window clears them.
     if (row.hits === 1) await this.db.query(`DELETE FROM rate_limit_hit WHERE window_start < $1`, [new Date(windowStart.getTime() - WINDOW_MS)]);
-    const limit = this.config.VERIFY_RATE_LIMIT_PER_MINUTE;
     response.setHeader('RateLimit-Limit', String(limit));
     response.setHeader('RateLimit-Remaining', String(Math.max(0, limit - row.hits)));
     if (row.hits > limit) {
       const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_MS - now) / 1000));
       response.setHeader('Retry-After', String(retryAfter));
-      throw new AppError('RATE_LIMITED', `Too many verification requests from this address; try again in ${retryAfter} s`);
+      throw new AppError('RATE_LIMITED', `Too many ${scope === 'verify' ? 'verification ' : ''}requests from this address; try again in ${retryAfter} s`);
     }
   }
 }

@@ -8,8 +8,11 @@ export function escapeHtml(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-/** A complete page with Kezek's small stylesheet; `body` must already be escaped HTML. */
-export function page(options: { lang: string; title: string; body: string }): string {
+/**
+ * A complete page with Kezek's small stylesheet; `body` must already be escaped HTML. `styles` adds rules
+ * (wider pages such as the console), `scripts` same-origin script paths (the CSP allows no inline script).
+ */
+export function page(options: { lang: string; title: string; body: string; styles?: string; scripts?: string[] }): string {
   return `<!doctype html>
 <html lang="${escapeHtml(options.lang)}">
 <head>
@@ -32,7 +35,9 @@ export function page(options: { lang: string; title: string; body: string }): st
   td, th { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #eceff4; vertical-align: top; }
   code { font-size: .85em; word-break: break-all; }
   nav.lang a { margin-right: .5rem; }
+${options.styles ?? ''}
 </style>
+${(options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n')}
 </head>
 <body>
 ${options.body}

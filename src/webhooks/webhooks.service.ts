@@ -84,6 +84,8 @@ function viewOfDelivery(row: WebhookDelivery): WebhookDeliveryView {
  * Outbound webhooks as other features see them: `emit` inside the transaction that made the change (outbox:
  * the deliveries and their jobs exist if and only if it commits), then `wakeDeliveries` after the commit.
  */
+export type WebhookEventObserver = (manager: EntityManager, organisationId: string, type: WebhookEventType, data: object, options: EmitOptions) => Promise<void>;
+
 @Injectable()
 export class WebhooksService implements EntitySubscriberInterface {
   /**
@@ -129,9 +131,17 @@ export class WebhooksService implements EntitySubscriberInterface {
    * and one job each, written with the caller's transaction. With `envelopeId`, each queued delivery is also
    * appended to the envelope's audit trail (`webhook.queued`) in that transaction.
    */
+  /** Features that act on the same events in the same transaction (notifications queue their mail here). */
+  private readonly observers: WebhookEventObserver[] = [];
+
+  observe(observer: WebhookEventObserver): void {
+    this.observers.push(observer);
+  }
+
   async emit(manager: EntityManager, organisationId: string, type: WebhookEventType, data: object, options: EmitOptions = {}): Promise<EmittedWebhookEvent> {
     if (!isWebhookEventType(type)) throw new Error(`Unknown webhook event type ${String(type)}`);
     if (!manager.queryRunner?.isTransactionActive) throw new Error('WebhooksService.emit must be called with the EntityManager of an open transaction');
+    for (const observer of this.observers) await observer(manager, organisationId, type, data, options);
     const dataText = JSON.stringify(data);
     if (Buffer.byteLength(dataText) > MAX_EVENT_DATA_BYTES) throw new Error(`Webhook event data is larger than ${MAX_EVENT_DATA_BYTES} bytes`);
 

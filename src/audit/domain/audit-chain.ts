@@ -12,9 +12,9 @@ import { createHash } from 'node:crypto';
 /** prevHash of an envelope's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditActorKind = 'api' | 'signer' | 'provider' | 'system';
+export type AuditActorKind = 'api' | 'user' | 'signer' | 'provider' | 'system';
 
-/** Who caused an event: an API caller (id: API key id), a signer (id: signer id), the provider, or Kezek itself. */
+/** Who caused an event: an API caller (id: API key id), a console user (id: user id), a signer (id: signer id), the provider, or Kezek itself. */
 export interface AuditActor {
   kind: AuditActorKind;
   id?: string;

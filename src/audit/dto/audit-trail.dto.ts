@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class AuditActorDto {
-  @ApiProperty({ enum: ['api', 'signer', 'provider', 'system'], description: 'Who caused the event' }) kind: string;
+  @ApiProperty({ enum: ['api', 'user', 'signer', 'provider', 'system'], description: 'Who caused the event: an API key (id: its id), a console user (id: user id), a signer, the provider or Kezek' }) kind: string;
   @ApiPropertyOptional({ description: 'API key id for `api`, signer id for `signer`' }) id?: string;
 }
 

@@ -28,7 +28,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     response.status(status).json(body);
   }
 
-  private describe(exception: unknown, requestId: string, request: Request): { status: number; body: ErrorBody } {
+  /** The status and JSON answer for `exception` (the console renders the same as a page). */
+  describe(exception: unknown, requestId: string, request: Request): { status: number; body: ErrorBody } {
     if (exception instanceof AppError) {
       return {
         status: exception.status,

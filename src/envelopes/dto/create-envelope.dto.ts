@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsBoolean,
   IsDateString,
+  IsEmail,
   IsIn,
   IsInt,
   IsObject,
@@ -85,6 +86,12 @@ export class SignerInputDto {
   @Transform(({ value }) => (typeof value === 'string' ? (normalisePhone(value) ?? value) : value))
   @IsKazakhMobile()
   phone: string;
+
+  @ApiPropertyOptional({ description: 'Where Kezek e-mails the signer when it is their turn (and reminders)', example: 'nurlan@example.kz', maxLength: 254 })
+  @IsOptional()
+  @IsEmail({}, { message: 'email: must be an e-mail address such as nurlan@example.kz' })
+  @MaxLength(254)
+  email?: string;
 
   @ApiPropertyOptional({ description: 'Lower orders sign first; equal orders sign in parallel. Default: position in the list (sequential).', minimum: 1, maximum: 100 })
   @IsOptional()

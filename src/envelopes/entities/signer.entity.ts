@@ -10,6 +10,8 @@ export class Signer {
   @Column('text', { name: 'full_name' }) fullName: string;
   @Column('text') iin: string;
   @Column('text') phone: string;
+  /** Where Kezek mails the signer when it is their turn (optional). */
+  @Column('text', { nullable: true }) email: string | null;
   @Column('int', { name: 'routing_order' }) routingOrder: number;
   /** Mirrors the envelope machine's context. */
   @Column('text') status: SignerStatus;

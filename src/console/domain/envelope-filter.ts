@@ -1,0 +1,90 @@
+/**
+ * The console's envelope list filter, parsed from the query string: pure, so the rules are tested by table.
+ * Anything malformed is dropped rather than refused: a hand-edited link still shows a list.
+ */
+export const STATUS_TABS = ['all', 'DRAFT', 'IN_PROGRESS', 'COMPLETED', 'DECLINED', 'CANCELED', 'EXPIRED', 'FAILED'] as const;
+export type StatusTab = (typeof STATUS_TABS)[number];
+export const SORTS = ['created_desc', 'created_asc', 'updated_desc'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface EnvelopeFilter {
+  status: StatusTab;
+  /** Title or signer name (substring, case-insensitive) or a 12-digit IIN (exact). */
+  q: string;
+  /** Inclusive days, YYYY-MM-DD (UTC). */
+  from: string | null;
+  to: string | null;
+  /** An API key id or a user id: who created the envelope. */
+  sender: string | null;
+  sort: Sort;
+  cursor: Cursor | null;
+}
+
+export interface Cursor {
+  at: string;
+  id: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function day(value: unknown): string | null {
+  const v = text(value);
+  return DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : null;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+export function decodeCursor(value: unknown): Cursor | null {
+  const v = text(value);
+  if (!v || v.length > 200) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof parsed.at === 'string' && !Number.isNaN(Date.parse(parsed.at)) && typeof parsed.id === 'string' && UUID.test(parsed.id)) return { at: parsed.at, id: parsed.id };
+  } catch {
+    // not ours: first page
+  }
+  return null;
+}
+
+export function parseFilter(query: Record<string, unknown>): EnvelopeFilter {
+  const status = STATUS_TABS.includes(text(query.status) as StatusTab) ? (text(query.status) as StatusTab) : 'all';
+  const sort = SORTS.includes(text(query.sort) as Sort) ? (text(query.sort) as Sort) : 'created_desc';
+  const sender = UUID.test(text(query.sender)) ? text(query.sender).toLowerCase() : null;
+  return { status, q: text(query.q).trim().slice(0, 200), from: day(query.from), to: day(query.to), sender, sort, cursor: decodeCursor(query.cursor) };
+}
+
+/** The filter as query-string pairs (without the cursor unless asked), for links and the CSV export. */
+export function filterQuery(filter: EnvelopeFilter, extra: Record<string, string> = {}): string {
+  const pairs: [string, string][] = [];
+  if (filter.status !== 'all') pairs.push(['status', filter.status]);
+  if (filter.q) pairs.push(['q', filter.q]);
+  if (filter.from) pairs.push(['from', filter.from]);
+  if (filter.to) pairs.push(['to', filter.to]);
+  if (filter.sender) pairs.push(['sender', filter.sender]);
+  if (filter.sort !== 'created_desc') pairs.push(['sort', filter.sort]);
+  pairs.push(...Object.entries(extra));
+  return new URLSearchParams(pairs).toString();
+}
+
+/** A LIKE pattern matching `value` literally anywhere. */
+export function containsPattern(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One CSV cell (RFC 4180 quoting). Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR)
+ * get a leading apostrophe: signer names and titles come from outside. Hand-written because this is the
+ * whole of what the export needs.
+ */
+export function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

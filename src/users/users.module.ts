@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { UsersService } from './users.service.js';
+
+/** Organisation users, passwords, invitations and console sessions. */
+@Module({ providers: [UsersService], exports: [UsersService] })
+export class UsersModule {}
