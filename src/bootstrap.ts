@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { createValidationPipe } from './common/http/validation.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 /** Everything an app instance needs besides its modules; used by main.ts and by the e2e tests alike. */
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
@@ -12,6 +13,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   express.useLogger(app.get(Logger));
   express.set('trust proxy', config.TRUST_PROXY);
   express.disable('x-powered-by');
+  express.use(app.get(MetricsService).httpMiddleware());
   express.useBodyParser('json', { limit: Math.ceil(config.MAX_DOCUMENT_BYTES * 1.4) + 64 * 1024 });
   // Idle keep-alive connections outlive the clients' own idle timeouts (and a proxy's usual 60 s), so a
   // client never sends a request on a socket the server is closing at that moment (Node 24's fetch was seen
