@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -18,9 +19,18 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   // Idle keep-alive connections outlive the clients' own idle timeouts (and a proxy's usual 60 s), so a
   // client never sends a request on a socket the server is closing at that moment (Node 24's fetch was seen
   // to reuse a socket past the default 5 s and get ECONNRESET).
-  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // A stopping server must not wait that long: close() ends only the connections idle at that moment, so the
+  // ones that finish their request afterwards are closed as they go idle.
+  const close = server.close.bind(server);
+  server.close = ((callback?: (error?: Error) => void) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep.unref();
+    server.once('close', () => clearInterval(sweep));
+    return close(callback);
+  }) as Server['close'];
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
 
