@@ -10,6 +10,7 @@ import { DATABASE_URL } from './database/database-url.js';
 import { typeormOptions } from './database/typeorm-options.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { EnvelopesModule } from './envelopes/envelopes.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
+        MetricsModule,
         TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.runMigrations, config.DATABASE_APPLICATION_NAME)),
         JobsModule,
         // Where signer chains must lead; the sandbox contributes its CA (trusted only while it is the provider).

@@ -16,6 +16,7 @@ const LAYERS: string[][] = [
   ['common', 'web'],
   ['cms', 'database'],
   ['trust'],
+  ['metrics'],
   ['jobs', 'cloud-eds', 'audit'],
   ['kyc'],
   ['organisations'],

@@ -8,6 +8,7 @@ import { GlobalExceptionFilter } from './common/errors/global-exception.filter.j
 import { installBodyParsers } from './common/http/body-limits.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { OrganisationsService } from './organisations/organisations.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 /** Everything an app instance needs besides its modules; used by main.ts and by the e2e tests alike. */
 /** How long a stopping server lets requests in flight finish before it closes their connections. */
@@ -18,6 +19,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   express.useLogger(app.get(Logger));
   express.set('trust proxy', config.TRUST_PROXY);
   express.disable('x-powered-by');
+  express.use(app.get(MetricsService).httpMiddleware());
   const organisations = app.get(OrganisationsService);
   installBodyParsers(express, { maxDocumentBytes: config.MAX_DOCUMENT_BYTES, authenticate: async (key) => (await organisations.authenticate(key)) !== null });
   // Idle keep-alive connections outlive the clients' own idle timeouts (and a proxy's usual 60 s), so a

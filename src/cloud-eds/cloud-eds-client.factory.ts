@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { CloudEdsClient, type CloudEdsClientOptions } from './cloud-eds.client.js';
 
 /**
@@ -11,7 +12,10 @@ import { CloudEdsClient, type CloudEdsClientOptions } from './cloud-eds.client.j
 export class CloudEdsClientFactory {
   private readonly logger = new Logger('CloudEds');
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   forApiKey(apiKey: string, overrides: Partial<Omit<CloudEdsClientOptions, 'apiKey'>> = {}): CloudEdsClient {
     return new CloudEdsClient({
@@ -23,6 +27,7 @@ export class CloudEdsClientFactory {
         debug: (message, context) => this.logger.debug(context, message),
         warn: (message, context) => this.logger.warn(context, message),
       },
+      onCall: ({ operation, code, seconds, failed }) => this.metrics.providerCall(operation, code, seconds, failed),
       ...overrides,
       apiKey,
     });

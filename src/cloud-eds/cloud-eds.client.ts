@@ -50,6 +50,15 @@ export interface CloudEdsClientOptions {
   retry?: CloudEdsRetryOptions;
   fetch?: typeof fetch;
   logger?: CloudEdsLogger;
+  /** Told of every attempt: the operation, the HTTP status (or `timeout` / `network`), its duration (metrics). */
+  onCall?: (call: CloudEdsCallRecord) => void;
+}
+
+export interface CloudEdsCallRecord {
+  operation: string;
+  code: string;
+  seconds: number;
+  failed: boolean;
 }
 
 type RetryPolicy = 'safe' | 'unavailable-only';
@@ -123,6 +132,7 @@ export class CloudEdsClient {
   readonly #apiKey: string;
   readonly #fetch: typeof fetch;
   readonly #logger?: CloudEdsLogger;
+  readonly #onCall?: (call: CloudEdsCallRecord) => void;
 
   constructor(options: CloudEdsClientOptions) {
     if (!options.apiKey) throw new Error('CloudEdsClient: apiKey is required');
@@ -133,6 +143,7 @@ export class CloudEdsClient {
     this.#apiKey = options.apiKey;
     this.#fetch = options.fetch ?? fetch;
     this.#logger = options.logger;
+    this.#onCall = options.onCall;
   }
 
   /** POST create/: a session for one person; its file type is fixed here (default pdf). */
@@ -282,10 +293,13 @@ export class CloudEdsClient {
       const response = await this.#fetch(url, { method: call.method, headers, body: call.body, signal: controller.signal, redirect: 'follow' });
       const bytes = new Uint8Array(await response.arrayBuffer());
       this.#logger?.debug?.('Cloud EDS call', { operation, status: response.status, ms: Date.now() - started });
+      this.#onCall?.({ operation, code: String(response.status), seconds: (Date.now() - started) / 1000, failed: !response.ok });
       if (!response.ok) throw CloudEdsError.fromResponse(operation, response.status, providerMessageOf(Buffer.from(bytes).toString('utf8')));
       return bytes;
     } catch (error) {
       if (error instanceof CloudEdsError) throw error;
+      const code = controller.signal.aborted ? 'timeout' : 'network';
+      this.#onCall?.({ operation, code, seconds: (Date.now() - started) / 1000, failed: true });
       if (controller.signal.aborted) throw CloudEdsError.timeout(operation, this.timeoutMs);
       throw CloudEdsError.network(operation, error);
     } finally {

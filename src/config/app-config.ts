@@ -119,6 +119,11 @@ export const configSchema = z.object({
   /** Console sign-in attempts per client IP per minute (wrong passwords also lock the account after 5 in a row). */
   CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int().min(1).max(100_000).default(20),
 
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (on whichever port serves it). */
+  METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters (openssl rand -hex 24)' }).optional(),
+  /** When set, /metrics is served on this port only (same HOST), not on the API port. */
+  METRICS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).optional(),
+
   /** Cloud EDS API base URL. Default: this service's sandbox when enabled, else https://dev.b-key.kz (prod: https://api.b-key.kz). */
   CLOUD_EDS_BASE_URL: urlString.optional(),
   /** Cloud EDS sign page. Default: the sandbox's when enabled, else https://dev.b-key.kz/sign (prod: https://remote.b-key.kz/sign). */

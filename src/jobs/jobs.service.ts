@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import { PgBoss } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DATABASE_URL } from '../database/database-url.js';
+import { importV10Jobs, setAsideV10Schema } from './pg-boss-v10-upgrade.js';
+
+const SCHEMA = 'pgboss';
 
 /**
  * Idle workers look for due jobs this often. Jobs sent by this instance are started at once by `wake()`,
@@ -51,10 +54,10 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   private started = false;
 
   constructor(
-    @Inject(DATABASE_URL) databaseUrl: string,
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 8, application_name: `${config.DATABASE_APPLICATION_NAME}-jobs` });
+    this.boss = new PgBoss({ connectionString: databaseUrl, schema: SCHEMA, max: 8, application_name: `${config.DATABASE_APPLICATION_NAME}-jobs` });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
   }
 
@@ -78,6 +81,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const upgradeFromV10 = await setAsideV10Schema(this.databaseUrl, SCHEMA);
     await this.boss.start();
     this.started = true;
     for (const { definition, handler } of this.queues.values()) {
@@ -96,18 +100,19 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {
         ids.push(
           await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
-            for (const job of jobs) {
-              const meta = job as unknown as { retryCount?: number; retry_count?: number };
-              await handler(job.data, { id: job.id, retryCount: meta.retryCount ?? meta.retry_count ?? 0 });
-            }
+            for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
           }),
         );
       }
       this.workers.set(definition.name, ids);
     }
+    if (upgradeFromV10) {
+      const { moved, dropped } = await importV10Jobs(this.databaseUrl, SCHEMA, this.boss, [...this.queues.keys()]);
+      this.logger.log({ moved, dropped }, 'jobs queued by the previous job queue version moved to the current one');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.started) await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
+    if (this.started) await this.boss.stop({ graceful: true, timeout: 5000 });
   }
 }

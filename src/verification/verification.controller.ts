@@ -7,6 +7,7 @@ import { GlobalExceptionFilter } from '../common/errors/global-exception.filter.
 import { Public } from '../common/http/public.decorator.js';
 import { VerificationResultDto } from './dto/verification-result.dto.js';
 import { VerifyRateLimitGuard } from './rate-limit.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { VerificationService } from './verification.service.js';
 
 /** Multer's size refusal (which Nest turns into a PayloadTooLargeException) answered with this feature's own code. */
@@ -22,7 +23,10 @@ export class VerifyUploadFilter extends GlobalExceptionFilter {
 @Public()
 @Controller('v1/verify')
 export class VerificationController {
-  constructor(private readonly verification: VerificationService) {}
+  constructor(
+    private readonly verification: VerificationService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -42,6 +46,9 @@ export class VerificationController {
     if (!file) {
       throw new AppError('VERIFY_FILE_MISSING', request.is('multipart/form-data') ? 'Send the file in a `file` part' : 'Send the file as multipart/form-data in a `file` part');
     }
-    return this.verification.verifyFile(file.buffer) as Promise<VerificationResultDto>;
+    const started = performance.now();
+    const result = (await this.verification.verifyFile(file.buffer)) as VerificationResultDto;
+    this.metrics.verification(result.match, (performance.now() - started) / 1000);
+    return result;
   }
 }

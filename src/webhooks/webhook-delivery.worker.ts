@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { JobsService, type JobContext } from '../jobs/jobs.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { postWebhook, type WebhookPostResult } from './webhook-http.client.js';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
@@ -43,6 +44,7 @@ export class WebhookDeliveryWorker implements OnModuleInit {
     private readonly jobs: JobsService,
     private readonly endpoints: WebhookEndpointsService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -80,6 +82,7 @@ export class WebhookDeliveryWorker implements OnModuleInit {
     const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
     const final = !ok && (attempt >= this.config.WEBHOOK_RETRY_LIMIT + 1 || job.retryCount >= this.config.WEBHOOK_RETRY_LIMIT);
     const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`).slice(0, MAX_ERROR_LENGTH);
+    this.metrics.webhookDelivery(ok ? 'delivered' : final ? 'failed' : 'retrying');
 
     await tx.getRepository(WebhookDeliveryAttempt).insert({
       deliveryId,

@@ -14,11 +14,32 @@ export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-/** Structured JSON logs, one line per request with its id; IIN, phone and keys masked in every line. */
+/**
+ * Routes clients and pages poll: health checks, metric scrapes, envelope status polls, the signer's return page
+ * (reloads while the provider works) and the provider status API (the sandbox's, polled by Kezek itself).
+ * Their request lines are logged at debug, so a running service's log shows what happened, not who asked.
+ */
+const POLLED_ROUTES = [/^\/health(\/ready)?$/, /^\/metrics$/, /^\/v1\/envelopes\/[^/]+$/, /^\/s\/[^/]+\/return$/, /^\/sandbox\/api\/v1\/session\/status\/?$/];
+
+export function isPolledRoute(method: string | undefined, url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0];
+  return method === 'GET' && POLLED_ROUTES.some((route) => route.test(path));
+}
+
+/** Nest's start-up chatter (modules loaded, routes mapped): debug, so the start-up banner is what a person sees. */
+const STARTUP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const INFO = 30;
+
+/**
+ * One line per request with its id; IIN, phone and keys masked in every line. JSON for machines; coloured,
+ * readable lines (pino-pretty) when stdout is a terminal.
+ */
 export function loggerModule(config: AppConfig) {
+  const pretty = process.stdout.isTTY === true && config.NODE_ENV !== 'test';
   return LoggerModule.forRoot({
     pinoHttp: {
       level: config.LOG_LEVEL,
+      ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
       genReqId: requestIdOf,
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '***' },
       serializers: {
@@ -26,12 +47,21 @@ export function loggerModule(config: AppConfig) {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       hooks: {
-        logMethod(args, method) {
+        logMethod(args, method, level) {
           const masked = args.map((arg) => maskPiiDeep(arg)) as Parameters<typeof method>;
+          const context = (args[0] as { context?: unknown } | undefined)?.context;
+          if (level === INFO && typeof context === 'string' && STARTUP_CONTEXTS.has(context)) {
+            this.debug(...(masked as Parameters<typeof this.debug>));
+            return;
+          }
           method.apply(this, masked);
         },
       },
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' },
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        return isPolledRoute(req.method, req.url) ? 'debug' : 'info';
+      },
     },
   });
 }
