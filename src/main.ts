@@ -31,7 +31,9 @@ async function main(): Promise<void> {
       : []),
     `  Cloud EDS API: ${config.cloudEdsBaseUrl}`,
     `  Verify:        ${base}/verify (drop a signed document to check it)`,
+    `  Console:       ${base}/console (for legal teams; sign in as a user made with \`kezek user create\`)`,
     `  Next: create an organisation and its API key: npm run kezek -- org create --name "Acme"`,
+    `        then a console user: npm run kezek -- user create --org <org id> --email you@acme.kz --role owner`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }
