@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { signDetachedCms } from '../../cms/sign-detached.js';
 
 /**
  * The instance seal of an evidence pack: a detached CMS over the exact bytes of manifest.json, signed with
@@ -13,24 +12,13 @@ import * as pkijs from 'pkijs';
  */
 export const SEAL_PATH = 'manifest.json.p7s';
 
-pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
-const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
-const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
-const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
-const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 
 export interface SealIdentity {
   certificateDer: Uint8Array;
   privateKeyPkcs8: Uint8Array;
-}
-
-function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
 /** A self-signed seal certificate for an instance that was given none (the embedded default). */
@@ -59,30 +47,5 @@ export async function importSealKey(pkcs8: Uint8Array): Promise<webcrypto.Crypto
 
 /** A detached CMS (DER) over `manifest`: contentType, signingTime and messageDigest signed, the certificate included. */
 export async function sealManifest(manifest: Uint8Array, seal: { certificateDer: Uint8Array; privateKey: webcrypto.CryptoKey }, signingTime: Date): Promise<Uint8Array> {
-  const certificate = pkijs.Certificate.fromBER(arrayBuffer(seal.certificateDer));
-  const time = signingTime.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: signingTime }) : new asn1js.GeneralizedTime({ valueDate: signingTime });
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256, algorithmParams: new asn1js.Null() })],
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
-        digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256, algorithmParams: new asn1js.Null() }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({
-          type: 0,
-          attributes: [
-            new pkijs.Attribute({ type: OID_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
-            new pkijs.Attribute({ type: OID_SIGNING_TIME, values: [time] }),
-            new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: arrayBuffer(createHash('sha256').update(manifest).digest()) })] }),
-          ],
-        }),
-      }),
-    ],
-    certificates: [certificate],
-  });
-  await signedData.sign(seal.privateKey as never, 0, 'SHA-256', arrayBuffer(manifest));
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signedData.toSchema(true) });
-  return new Uint8Array(contentInfo.toSchema().toBER(false));
+  return signDetachedCms(manifest, seal, { signingTime });
 }

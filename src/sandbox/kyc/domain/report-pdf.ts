@@ -1,25 +1,10 @@
-import { createHash, webcrypto } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf } from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
-import * as asn1js from 'asn1js';
 import { PDFDocument, rgb } from 'pdf-lib';
-import * as pkijs from 'pkijs';
+import { signDetachedCms } from '../../../cms/sign-detached.js';
 import type { Signer as CmsSigner } from '../../domain/cms-sign.js';
-
-pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
-
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
-const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
-const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
-const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
-const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
-
-function toBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
 
 /**
  * A CAdES-detached signer for @signpdf: SignedData over the PDF's byte ranges with the signed attributes
@@ -33,33 +18,7 @@ export class PadesCmsSigner extends Signer {
   }
 
   override async sign(content: Buffer): Promise<Buffer> {
-    const certificate = pkijs.Certificate.fromBER(toBuffer(this.signer.certificateDer));
-    const certHash = createHash('sha256').update(this.signer.certificateDer).digest();
-    const signingCertificateV2 = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: toBuffer(certHash) })] })] })] });
-    const signedData = new pkijs.SignedData({
-      version: 1,
-      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
-      digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256, algorithmParams: new asn1js.Null() })],
-      signerInfos: [
-        new pkijs.SignerInfo({
-          version: 1,
-          sid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
-          digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256, algorithmParams: new asn1js.Null() }),
-          signedAttrs: new pkijs.SignedAndUnsignedAttributes({
-            type: 0,
-            attributes: [
-              new pkijs.Attribute({ type: OID_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
-              new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: toBuffer(createHash('sha256').update(content).digest()) })] }),
-              new pkijs.Attribute({ type: OID_SIGNING_CERTIFICATE_V2, values: [signingCertificateV2] }),
-            ],
-          }),
-        }),
-      ],
-      certificates: [certificate],
-    });
-    await signedData.sign(this.signer.privateKey as never, 0, 'SHA-256', toBuffer(content));
-    const contentInfo = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signedData.toSchema(true) });
-    return Buffer.from(contentInfo.toSchema().toBER(false));
+    return Buffer.from(await signDetachedCms(content, this.signer, { signingCertificateV2: true }));
   }
 }
 
