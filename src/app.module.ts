@@ -20,6 +20,8 @@ import { SigningRoundsModule } from './signing-rounds/signing-rounds.module.js';
 import { NO_PROVIDER_ACCOUNTS, PROVIDER_ACCOUNT_PROVISIONER } from './organisations/provider-account-provisioner.js';
 import { SandboxKycModule } from './sandbox/kyc/sandbox-kyc.module.js';
 import { KycModule } from './kyc/kyc.module.js';
+import { KYC_ACCOUNT_PROVISIONER, NO_KYC_ACCOUNTS } from './kyc/kyc-account-provisioner.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { ArchivesModule } from './archives/archives.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
@@ -40,11 +42,16 @@ export class AppModule {
   static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
     // The wiring point: optional parts (the sandbox) fill the ports production code defines. Global, so
     // every feature module sees the bindings without importing the sandbox.
-    const ports = config.sandboxEnabled ? [] : [{ provide: PROVIDER_ACCOUNT_PROVISIONER, useValue: NO_PROVIDER_ACCOUNTS }];
+    const ports = config.sandboxEnabled
+      ? []
+      : [
+          { provide: PROVIDER_ACCOUNT_PROVISIONER, useValue: NO_PROVIDER_ACCOUNTS },
+          { provide: KYC_ACCOUNT_PROVISIONER, useValue: NO_KYC_ACCOUNTS },
+        ];
     return {
       module: AppModule,
       providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }, ...ports],
-      exports: [DATABASE_URL, ...(config.sandboxEnabled ? [SandboxModule] : [PROVIDER_ACCOUNT_PROVISIONER])],
+      exports: [DATABASE_URL, ...(config.sandboxEnabled ? [SandboxModule, SandboxKycModule] : [PROVIDER_ACCOUNT_PROVISIONER, KYC_ACCOUNT_PROVISIONER])],
       global: true,
       imports: [
         ConfigModule.forRoot(config),
@@ -58,6 +65,7 @@ export class AppModule {
         AuditModule,
         WebhooksModule,
         EnvelopesModule,
+        IdentityModule,
         SigningRoundsModule,
         HealthModule,
         CloudEdsModule,

@@ -23,6 +23,7 @@ const LAYERS: string[][] = [
   ['users'],
   ['webhooks'],
   ['envelopes'],
+  ['identity'],
   ['signing-rounds'],
   ['archives'],
   ['verification'],
@@ -40,6 +41,8 @@ const WIRING = new Set(['app.module.ts', 'main.ts', 'bootstrap.ts', 'database/en
 const ALLOWED: Record<string, string> = {
   // The integrators' envelope view lists each signer's rounds (read only).
   'envelopes/envelope.presenter.ts -> signing-rounds/signing-round.entity.ts': 'read model',
+  // ... and each signer's identity attempts (read only).
+  'envelopes/envelope.presenter.ts -> identity/identity-check.entity.ts': 'read model',
   // Feature CLI commands open the database the way every command does.
   'organisations/organisations.cli.ts -> cli/cli-database.ts': 'cli helper',
   'sandbox/sandbox.cli.ts -> cli/cli-database.ts': 'cli helper',

@@ -141,6 +141,12 @@ export const configSchema = z.object({
   KYC_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).default(15_000),
   /** Attempts for identity API calls that are safe to repeat (reads, report and file generation). */
   KYC_RETRY_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(10).default(3),
+  /** Failed identity checks (flow sessions) a signer may have before they are FAILED, unless the envelope says otherwise. */
+  IDENTITY_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(10).default(3),
+  /** How long a passed identity step lets the signer open Cloud EDS signing without doing it again. */
+  IDENTITY_VALID_MINUTES: z.coerce.number({ message: 'expected minutes' }).int().min(1).max(7 * 24 * 60).default(60),
+  /** First wait before an open identity flow session's result is polled; later polls back off up to 8x. */
+  IDENTITY_POLL_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(600).default(15),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {

@@ -5,6 +5,8 @@ import { DocumentSignature } from '../envelopes/entities/document-signature.enti
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
+import { SignerIdentity } from '../envelopes/entities/signer-identity.entity.js';
+import { IdentityCheckRow } from '../identity/identity-check.entity.js';
 import { ApiKey } from '../organisations/api-key.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { KycCredentials } from '../kyc/kyc-credentials.entity.js';
@@ -26,6 +28,8 @@ export const entities = [
   Envelope,
   EnvelopeDocument,
   Signer,
+  SignerIdentity,
+  IdentityCheckRow,
   DocumentSignature,
   SigningRound,
   RoundDocument,

@@ -1,8 +1,12 @@
-import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
-import type { EnvelopeViewDto } from './dto/envelope-view.dto.js';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { IdentityCheckRow } from '../identity/identity-check.entity.js';
+import type { EnvelopeViewDto, SignerIdentityViewDto } from './dto/envelope-view.dto.js';
+import { SignerIdentity } from './entities/signer-identity.entity.js';
 import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
 import type { Envelope } from './entities/envelope.entity.js';
@@ -17,10 +21,42 @@ export class EnvelopePresenter {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly transitions: EnvelopeTransitionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A signer's identity requirement and attempts, without personal data (the photo is only said to exist). */
+  private identityView(requirement: SignerIdentity | undefined, attempts: IdentityCheckRow[]): SignerIdentityViewDto | null {
+    if (!requirement) return null;
+    const failed = attempts.filter((a) => a.status === 'FAILED').length;
+    const last = attempts.at(-1);
+    const validUntil = last?.status === 'PASSED' && last.finishedAt ? new Date(last.finishedAt.getTime() + this.config.IDENTITY_VALID_MINUTES * 60_000) : null;
+    let status = 'PENDING';
+    if (failed >= requirement.maxAttempts) status = 'FAILED';
+    else if (last?.status === 'STARTED') status = 'IN_PROGRESS';
+    else if (validUntil && validUntil.getTime() > Date.now()) status = 'PASSED';
+    return {
+      checks: requirement.checks,
+      edocumentType: requirement.edocumentType,
+      referencePhoto: requirement.photoSealed !== null,
+      status,
+      maxAttempts: requirement.maxAttempts,
+      failedAttempts: failed,
+      validUntil: iso(validUntil),
+      attempts: attempts.map((a) => ({
+        attempt: a.attempt,
+        sessionId: a.sessionId,
+        technologies: a.technologies,
+        status: a.status,
+        failureReason: a.failureReason,
+        results: a.results as Record<string, unknown> | null,
+        startedAt: a.createdAt.toISOString(),
+        finishedAt: iso(a.finishedAt),
+      })),
+    };
+  }
+
   async view(envelope: Envelope): Promise<EnvelopeViewDto> {
-    const [documents, signers, rounds, signed] = await Promise.all([
+    const [documents, signers, rounds, signed, identities, identityChecks] = await Promise.all([
       this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } }),
       this.db.getRepository(Signer).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } }),
       // Rounds with a provider session: a reservation shows once its session is recorded.
@@ -32,6 +68,8 @@ export class EnvelopePresenter {
         .innerJoin(EnvelopeDocument, 'doc', 'doc.id = d.document_id')
         .where('doc.envelope_id = :id', { id: envelope.id })
         .getRawMany<{ documentId: string }>(),
+      this.db.getRepository(SignerIdentity).createQueryBuilder('i').addSelect('i.photoSealed').where('i.envelope_id = :id', { id: envelope.id }).getMany(),
+      this.db.getRepository(IdentityCheckRow).find({ where: { envelopeId: envelope.id }, order: { attempt: 'ASC' } }),
     ]);
     const signedIds = new Set(signed.map((row) => row.documentId));
     return {
@@ -81,6 +119,10 @@ export class EnvelopePresenter {
             expiresAt: r.expiresAt.toISOString(),
             finishedAt: iso(r.finishedAt),
           })),
+        identity: this.identityView(
+          identities.find((i) => i.signerId === s.id),
+          identityChecks.filter((c) => c.signerId === s.id),
+        ),
       })),
     };
   }

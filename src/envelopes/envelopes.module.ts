@@ -12,6 +12,7 @@ import { EnvelopeJobHandlers } from './envelope-jobs.handlers.js';
 import './envelope.errors.js';
 import { EnvelopePresenter } from './envelope.presenter.js';
 import { EnvelopeTransitionsService } from './envelope-transitions.service.js';
+import { KycModule } from '../kyc/kyc.module.js';
 import { EnvelopesController } from './envelopes.controller.js';
 import { EnvelopesService } from './envelopes.service.js';
 
@@ -21,6 +22,7 @@ import { EnvelopesService } from './envelopes.service.js';
     AuditModule,
     WebhooksModule,
     OrganisationsModule,
+    KycModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

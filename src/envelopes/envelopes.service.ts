@@ -23,6 +23,9 @@ import { Envelope } from './entities/envelope.entity.js';
 import { Signer } from './entities/signer.entity.js';
 import { envelopeSummary, EnvelopeTransitionsService } from './envelope-transitions.service.js';
 import { ENVELOPE_EXPIRE_QUEUE } from './envelope-jobs.js';
+import { KycFlowKeysService } from '../kyc/kyc-flow-keys.service.js';
+import { decodePhoto, technologiesOf } from './domain/identity-requirement.js';
+import { SignerIdentity } from './entities/signer-identity.entity.js';
 
 export interface IncomingDocument {
   name: string;
@@ -43,8 +46,41 @@ export class EnvelopesService {
     private readonly webhooks: WebhooksService,
     private readonly jobs: JobsService,
     private readonly providers: ProviderCredentialsService,
+    private readonly kycFlows: KycFlowKeysService,
   ) {
     this.box = new SecretBox(config.secretsKey);
+  }
+
+  /**
+   * Each signer's identity requirement, checked whole before anything is written: known checks, a reference
+   * for face2face, a JPEG/PNG photo within the cap. The photo is sealed (a face is personal data).
+   */
+  private identityRequirements(fields: EnvelopeFieldsDto): Map<number, Omit<SignerIdentity, 'signerId' | 'organisationId' | 'envelopeId' | 'createdAt'>> {
+    const requirements = new Map<number, Omit<SignerIdentity, 'signerId' | 'organisationId' | 'envelopeId' | 'createdAt'>>();
+    fields.signers.forEach((signer, index) => {
+      const identity = signer.identity;
+      if (!identity) return;
+      const at = `signers[${index}].identity`;
+      const checks = identity.checks;
+      if (identity.edocumentType && !checks.includes('edocument')) throw new AppError('IDENTITY_INVALID', `${at}.edocumentType: only used with the "edocument" check; add it to checks or drop edocumentType`);
+      if (identity.photoBase64 !== undefined && !checks.includes('face2face')) throw new AppError('IDENTITY_INVALID', `${at}.photoBase64: only used by the "face2face" check; add it to checks or drop the photo`);
+      if (checks.includes('face2face') && !checks.includes('edocument') && identity.photoBase64 === undefined) {
+        throw new AppError('IDENTITY_REFERENCE_MISSING', `${at}: face2face needs a reference face: add "edocument" to checks (the state ID photo) or give photoBase64`);
+      }
+      let photoSealed: string | null = null;
+      if (identity.photoBase64 !== undefined) {
+        const photo = decodePhoto(identity.photoBase64, `${at}.photoBase64`);
+        if ('problem' in photo) throw new AppError(photo.problem.code, photo.problem.message);
+        photoSealed = this.box.seal(photo.bytes.toString('base64'));
+      }
+      requirements.set(index, {
+        checks: [...checks],
+        edocumentType: checks.includes('edocument') ? (identity.edocumentType ?? 'identity_card') : null,
+        photoSealed,
+        maxAttempts: identity.maxAttempts ?? this.config.IDENTITY_MAX_ATTEMPTS,
+      });
+    });
+    return requirements;
   }
 
   /** Decodes a base64 document strictly: a typo in the payload is a 400, not a corrupt contract. */
@@ -65,7 +101,12 @@ export class EnvelopesService {
       if (iins.has(signer.iin)) throw new AppError('DUPLICATE_SIGNER', `signers[${index}].iin: this IIN is already a signer of the envelope`);
       iins.add(signer.iin);
     });
+    const identities = this.identityRequirements(fields);
     if (fields.send) await this.providers.ensureConfigured(organisationId);
+    // The organisation must be able to run each set of checks asked for (a flow per technology set).
+    for (const technologies of new Set([...identities.values()].map((r) => technologiesOf(r.checks).join(',')))) {
+      await this.kycFlows.ensure(organisationId, technologies.split(','));
+    }
 
     const signers = fields.signers.map((input, index) => {
       const token = generateLinkToken();
@@ -119,6 +160,9 @@ export class EnvelopesService {
         })),
       );
       await manager.getRepository(Signer).insert(signers.map((s) => ({ ...s, envelopeId: envelope.id })));
+      if (identities.size > 0) {
+        await manager.getRepository(SignerIdentity).insert([...identities].map(([index, requirement]) => ({ ...requirement, signerId: signers[index].id, organisationId, envelopeId: envelope.id })));
+      }
       await this.audit.append(manager, {
         organisationId,
         envelopeId: envelope.id,
@@ -130,7 +174,13 @@ export class EnvelopesService {
           title: envelope.title,
           documentType,
           documents: documents.map((d) => ({ name: d.name, size: d.bytes.length, sha256: createHash('sha256').update(d.bytes).digest('hex') })),
-          signers: signers.map((s) => ({ id: s.id, fullName: s.fullName, iin: s.iin, routingOrder: s.routingOrder })),
+          signers: signers.map((s, index) => ({
+            id: s.id,
+            fullName: s.fullName,
+            iin: s.iin,
+            routingOrder: s.routingOrder,
+            ...(identities.has(index) ? { identity: { checks: identities.get(index)!.checks, edocumentType: identities.get(index)!.edocumentType, photo: identities.get(index)!.photoSealed !== null } } : {}),
+          })),
           expiresAt: expiresAt.toISOString(),
         },
       });

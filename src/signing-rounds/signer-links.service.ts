@@ -16,6 +16,8 @@ import { isLive } from './domain/round-rules.js';
 import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 import './signing-round.errors.js';
+import { IdentityStepService } from '../identity/identity-step.service.js';
+import type { IdentityLinkState } from '../identity/identity-texts.js';
 
 export interface LinkView {
   envelope: Envelope;
@@ -23,6 +25,10 @@ export interface LinkView {
   documents: EnvelopeDocument[];
   liveRound: SigningRound | null;
   rounds: SigningRound[];
+  /** The identity step before signing, when the envelope asks for one. */
+  identity: IdentityLinkState | null;
+  /** Opened inside a mobile app's WebView (`?web_view=true`): the chain ends at `/finished`. */
+  webView?: boolean;
 }
 
 /** The signer's durable link `/s/{token}`: what the page shows, opening it, declining, coming back. */
@@ -37,6 +43,7 @@ export class SignerLinksService {
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly webhooks: WebhooksService,
+    private readonly identity: IdentityStepService,
   ) {}
 
   /** The signer a link token belongs to; 404 for anything else (malformed, unknown). */
@@ -54,7 +61,7 @@ export class SignerLinksService {
     const rounds = (await this.db.getRepository(SigningRound).find({ where: { signerId: signer.id }, order: { createdAt: 'ASC' } })).filter(hasSession);
     const now = Date.now();
     const liveRound = rounds.find((r) => isLive(r, now)) ?? null;
-    return { envelope, signer, documents, liveRound, rounds };
+    return { envelope, signer, documents, liveRound, rounds, identity: await this.identity.linkState(signer) };
   }
 
   /** Opening the link page: recorded with IP and user agent (audit trail and `signer.link_opened`). */

@@ -21,18 +21,18 @@ export class SignerPagesController {
   ) {}
 
   @Get(':token')
-  async open(@Param('token') token: string, @Query('lang') lang: string | undefined, @Req() request: Request, @Res() response: Response) {
+  async open(@Param('token') token: string, @Query('lang') lang: string | undefined, @Query('web_view') webView: string | undefined, @Req() request: Request, @Res() response: Response) {
     await this.render(response, lang, async (fallback) => {
       await this.links.recordOpen(token, requestActor('signer', request));
-      const view = await this.links.view(token);
+      const view = { ...(await this.links.view(token)), webView: webView === 'true' };
       return { status: 200, html: linkPage(view, token, this.language(lang, view.envelope.language ?? fallback)) };
     });
   }
 
   @Post(':token/sign')
-  async sign(@Param('token') token: string, @Query('lang') lang: string | undefined, @Req() request: Request, @Res() response: Response) {
+  async sign(@Param('token') token: string, @Query('lang') lang: string | undefined, @Query('web_view') webView: string | undefined, @Req() request: Request, @Res() response: Response) {
     try {
-      const url = await this.rounds.startSigning(token, requestActor('signer', request));
+      const url = await this.rounds.startSigning(token, requestActor('signer', request), { webView: webView === 'true' });
       response.redirect(303, url);
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'SIGNER_LINK_NOT_FOUND') throw error;
@@ -60,11 +60,14 @@ export class SignerPagesController {
     @Query('status') status: string | undefined,
     @Query('reason') reason: string | undefined,
     @Query('lang') lang: string | undefined,
+    @Query('web_view') webView: string | undefined,
     @Res() response: Response,
   ) {
     await this.render(response, lang, async () => {
       await this.links.returned(token, status, reason);
       const view = await this.links.view(token);
+      // Inside a WebView the chain ends at one fixed URL the app catches, once the outcome is known.
+      if (webView === 'true' && view.signer.status !== 'ACTIVE') return { status: 303, html: '', location: `/finished?status=${encodeURIComponent(view.signer.status.toLowerCase())}` };
       return { status: 200, html: returnPage(view, token, this.language(lang, view.envelope.language), view.envelope.redirectUrl) };
     });
   }
@@ -74,11 +77,12 @@ export class SignerPagesController {
   }
 
   /** Public pages answer errors as pages, not JSON. */
-  private async render(response: Response, lang: string | undefined, build: (fallback: Language) => Promise<{ status: number; html: string }>): Promise<void> {
+  private async render(response: Response, lang: string | undefined, build: (fallback: Language) => Promise<{ status: number; html: string; location?: string }>): Promise<void> {
     const language = this.language(lang, 'ru');
     response.setHeader('Cache-Control', 'no-store');
     try {
-      const { status, html } = await build(language);
+      const { status, html, location } = await build(language);
+      if (location) return response.redirect(status, location);
       response.status(status).type('html').send(html);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

@@ -2,6 +2,7 @@ import { escapeHtml, page } from '../web/html.js';
 import { htmlLang, type Language, languageLinks } from '../web/language.js';
 
 import type { LinkView } from './signer-links.service.js';
+import { identityCard } from '../identity/identity-texts.js';
 
 
 const TEXT = {
@@ -11,6 +12,7 @@ const TEXT = {
     invited: (title: string) => `You are asked to sign “${title}” with your qualified digital signature.`,
     documents: 'Documents',
     sign: 'Sign with Cloud EDS',
+    verifyAndSign: 'Confirm identity and sign',
     continue: 'Continue signing',
     decline: 'Decline to sign',
     declineReason: 'Why do you decline? (the sender will see this)',
@@ -34,6 +36,7 @@ const TEXT = {
     invited: (title: string) => `Вам предлагается подписать «${title}» квалифицированной электронной подписью.`,
     documents: 'Документы',
     sign: 'Подписать через Cloud EDS',
+    verifyAndSign: 'Подтвердить личность и подписать',
     continue: 'Продолжить подписание',
     decline: 'Отказаться от подписания',
     declineReason: 'Причина отказа (её увидит отправитель)',
@@ -57,6 +60,7 @@ const TEXT = {
     invited: (title: string) => `Сізге «${title}» құжатына білікті электрондық қолтаңбамен қол қою ұсынылады.`,
     documents: 'Құжаттар',
     sign: 'Cloud EDS арқылы қол қою',
+    verifyAndSign: 'Жеке басты растап, қол қою',
     continue: 'Қол қоюды жалғастыру',
     decline: 'Қол қоюдан бас тарту',
     declineReason: 'Бас тарту себебі (жіберуші көреді)',
@@ -128,7 +132,8 @@ export function linkPage(view: LinkView, token: string, language: Language, noti
     const failedBefore = lastRound && !view.liveRound && (lastRound.status === 'CANCELED' || lastRound.rejectionReason);
     state = `
       ${failedBefore ? `<div class="card bad">${escapeHtml(t.lastRound(reasonText(lastRound.rejectionReason ?? lastRound.failureReason, language)))}</div>` : ''}
-      <form method="post" action="${base}/sign"><button type="submit" id="sign">${escapeHtml(view.liveRound ? t.continue : t.sign)}</button></form>
+      ${view.identity && !view.liveRound ? identityCard(view.identity, language) : ''}
+      <form method="post" action="${base}/sign${webViewQuery(view)}"><button type="submit" id="sign">${escapeHtml(view.liveRound ? t.continue : view.identity && view.identity.status !== 'PASSED' ? t.verifyAndSign : t.sign)}</button></form>
       <p class="muted">${escapeHtml(t.attempts(Math.max(0, envelope.maxAttempts - signer.attempts)))}</p>
       ${declineForm(base, t)}`;
   }
@@ -142,6 +147,11 @@ export function linkPage(view: LinkView, token: string, language: Language, noti
     </div>
     ${state}`;
   return page({ lang: htmlLang(language), title: `${t.title}: ${envelope.title}`, body });
+}
+
+/** Inside a mobile WebView the chain keeps `web_view=true` to its end (`/finished`). */
+function webViewQuery(view: LinkView): string {
+  return view.webView ? '?web_view=true' : '';
 }
 
 function declineForm(base: string, t: (typeof TEXT)[Language]): string {

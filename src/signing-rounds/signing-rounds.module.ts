@@ -3,6 +3,8 @@ import { AuditModule } from '../audit/audit.module.js';
 import { EnvelopesModule } from '../envelopes/envelopes.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { IdentityPagesController } from './identity-pages.controller.js';
 import { CheckRoundService } from './check-round.service.js';
 import { ObserveRoundService } from './observe-round.service.js';
 import { ProviderFailures } from './provider-failures.service.js';
@@ -22,8 +24,8 @@ import './signing-round.errors.js';
  * envelope.
  */
 @Module({
-  imports: [AuditModule, WebhooksModule, OrganisationsModule, EnvelopesModule],
-  controllers: [SignerPagesController, ProviderWebhooksController],
+  imports: [AuditModule, WebhooksModule, OrganisationsModule, EnvelopesModule, IdentityModule],
+  controllers: [SignerPagesController, IdentityPagesController, ProviderWebhooksController],
   providers: [
     SignerLinksService,
     StartRoundService,

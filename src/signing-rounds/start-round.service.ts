@@ -14,6 +14,8 @@ import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.se
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { IdentityStepService } from '../identity/identity-step.service.js';
+import { Envelope as EnvelopeRow } from '../envelopes/entities/envelope.entity.js';
 import { CheckRoundService } from './check-round.service.js';
 import { DEADLINE_GRACE_MS, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
@@ -66,11 +68,24 @@ export class StartRoundService {
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly webhooks: WebhooksService,
+    private readonly identity: IdentityStepService,
   ) {}
 
-  async startSigning(token: string, actor: Actor): Promise<string> {
+  async startSigning(token: string, actor: Actor, options: { webView?: boolean } = {}): Promise<string> {
     const found = await this.links.signerByToken(token);
-    const redirectUrl = `${this.config.publicBaseUrl}/s/${token}/return`;
+    const redirectUrl = `${this.config.publicBaseUrl}/s/${token}/return${options.webView ? '?web_view=true' : ''}`;
+    // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
+    const inRound = await this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) });
+    if (!inRound) {
+      const { language } = await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId });
+      const detour = await this.identity.detour(found, {
+        returnUrl: `${this.config.publicBaseUrl}/s/${token}/identity${options.webView ? '?web_view=true' : ''}`,
+        language,
+        webView: options.webView,
+        actor,
+      });
+      if (detour) return detour;
+    }
     // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
     const stale = await this.db.getRepository(SigningRound).findOne({ where: { signerId: found.id, status: In(['STARTED', 'PROCESS']), expiresAt: LessThan(new Date()) } });
     if (stale) await this.checks.checkRound({ roundId: stale.id, trigger: 'deadline' });

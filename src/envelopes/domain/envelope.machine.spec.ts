@@ -23,6 +23,7 @@ const SEND: EnvelopeEvent = { type: 'SEND' };
 const accepted = (signerId: string): EnvelopeEvent => ({ type: 'ROUND_ACCEPTED', signerId });
 const unsuccessful = (signerId: string): EnvelopeEvent => ({ type: 'ROUND_UNSUCCESSFUL', signerId, outcome: 'canceled', reason: 'LIVENESS' });
 const declined = (signerId: string): EnvelopeEvent => ({ type: 'SIGNER_DECLINED', signerId, reason: 'Wrong amount' });
+const identityFailed = (signerId: string): EnvelopeEvent => ({ type: 'IDENTITY_FAILED', signerId, reason: 'FACE_MISMATCH' });
 const CANCEL: EnvelopeEvent = { type: 'CANCEL', reason: 'Replaced by v2' };
 const EXPIRE: EnvelopeEvent = { type: 'EXPIRE' };
 
@@ -38,6 +39,7 @@ const rows: Row[] = [
   ['a decline before sending is ignored', 'DRAFT', fresh, declined('a'), 'DRAFT', []],
   ['a draft can be canceled', 'DRAFT', fresh, CANCEL, 'CANCELED', ['envelopeFinished']],
   ['a draft does not expire', 'DRAFT', fresh, EXPIRE, 'DRAFT', []],
+  ['an identity failure before sending is ignored', 'DRAFT', fresh, identityFailed('a'), 'DRAFT', []],
   // IN_PROGRESS
   ['sending twice changes nothing', 'IN_PROGRESS', aActive, SEND, 'IN_PROGRESS', []],
   ['the single signer of a group signs: next group activated', 'IN_PROGRESS', aActive, accepted('a'), 'IN_PROGRESS', ['signerSigned', 'groupCompleted', 'activateSigners']],
@@ -52,11 +54,13 @@ const rows: Row[] = [
   ['the active signer declines', 'IN_PROGRESS', aActive, declined('a'), 'DECLINED', ['signerDeclined', 'envelopeFinished']],
   ['a waiting signer declines ahead of their turn', 'IN_PROGRESS', aActive, declined('d'), 'DECLINED', ['signerDeclined', 'envelopeFinished']],
   ['a signer who already signed cannot decline', 'IN_PROGRESS', pairActive, declined('a'), 'IN_PROGRESS', []],
+  ['identity attempts used up fail the signer and the envelope', 'IN_PROGRESS', aActive, identityFailed('a'), 'FAILED', ['signerFailed', 'envelopeFinished']],
+  ['an identity failure of a waiting signer is ignored', 'IN_PROGRESS', aActive, identityFailed('d'), 'IN_PROGRESS', []],
   ['cancel', 'IN_PROGRESS', aActive, CANCEL, 'CANCELED', ['envelopeFinished']],
   ['expire', 'IN_PROGRESS', aActive, EXPIRE, 'EXPIRED', ['envelopeFinished']],
   // Final states ignore everything.
   ...FINAL.flatMap((status) =>
-    [SEND, accepted('a'), unsuccessful('a'), declined('a'), CANCEL, EXPIRE].map(
+    [SEND, accepted('a'), unsuccessful('a'), declined('a'), identityFailed('a'), CANCEL, EXPIRE].map(
       (event): Row => [`${status} ignores ${event.type}`, status, aActive, event, status, []],
     ),
   ),
@@ -70,9 +74,9 @@ describe('envelope machine: every (state, event) pair', () => {
     expect(step.changed).toBe(to !== from || effects.length > 0);
   });
 
-  it('covers all 7 states × 6 events', () => {
+  it('covers all 7 states × 7 events', () => {
     const pairs = new Set(rows.map(([, from, , event]) => `${from}/${event.type}`));
-    expect(pairs.size).toBe(42);
+    expect(pairs.size).toBe(49);
   });
 });
 

@@ -32,6 +32,8 @@ export type EnvelopeEvent =
   | { type: 'ROUND_ACCEPTED'; signerId: string }
   | { type: 'ROUND_UNSUCCESSFUL'; signerId: string; outcome: 'canceled' | 'rejected'; reason: string }
   | { type: 'SIGNER_DECLINED'; signerId: string; reason: string }
+  /** The signer used up their identity attempts (identity before signing): they fail, and so does the envelope. */
+  | { type: 'IDENTITY_FAILED'; signerId: string; reason: string }
   | { type: 'CANCEL'; reason: string }
   | { type: 'EXPIRE' };
 
@@ -207,6 +209,20 @@ export const envelopeMachine = setup({
                   reason: event.reason,
                 }),
               },
+            ],
+          },
+        ],
+        IDENTITY_FAILED: [
+          { guard: not('signerIsActive') },
+          {
+            target: 'FAILED',
+            actions: [
+              assign({
+                signers: ({ context, event }) => withStatus(context.signers, (s) => s.id === event.signerId, 'FAILED'),
+                reason: ({ event }) => `Signer did not pass the identity checks (last: ${event.reason})`,
+              }),
+              { type: 'signerFailed', params: ({ event }) => ({ signerId: event.signerId }) },
+              finished('FAILED'),
             ],
           },
         ],

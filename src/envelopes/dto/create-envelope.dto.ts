@@ -3,6 +3,8 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsDateString,
   IsEmail,
@@ -21,6 +23,8 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isValidIin } from '../../cms/iin.js';
+import { EDOCUMENT_TYPE_NAMES } from '../../kyc/edocument/edocument.types.js';
+import { IDENTITY_CHECKS, IDENTITY_PHOTO_MAX_BYTES, type IdentityCheck } from '../domain/identity-requirement.js';
 import { normalisePhone } from '../domain/phone.js';
 
 export const ENVELOPE_LIMITS = { documents: 10, signers: 20, metadataBytes: 4096, maxExpiryDays: 90, defaultExpiryDays: 30 } as const;
@@ -71,6 +75,39 @@ export class DocumentInputDto {
   contentBase64: string;
 }
 
+/** What a signer must pass before Cloud EDS signing opens (the provider's identity products). */
+export class SignerIdentityDto {
+  @ApiProperty({
+    description: 'Checks the signer must pass, in one provider flow: liveness; face2face (a face match against `photoBase64`, or else the E-Document face photo); edocument (the state ID fetched from eGov with the person\'s OTP; its owner IIN must be the signer\'s)',
+    enum: IDENTITY_CHECKS,
+    isArray: true,
+    example: ['liveness', 'face2face', 'edocument'],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(IDENTITY_CHECKS.length)
+  @ArrayUnique()
+  @IsIn(IDENTITY_CHECKS, { each: true, message: `checks: each must be one of ${IDENTITY_CHECKS.join(', ')}` })
+  checks: IdentityCheck[];
+
+  @ApiPropertyOptional({ description: 'The state document E-Document fetches (with the edocument check)', enum: EDOCUMENT_TYPE_NAMES, default: 'identity_card' })
+  @IsOptional()
+  @IsIn(EDOCUMENT_TYPE_NAMES, { message: `edocumentType: one of ${EDOCUMENT_TYPE_NAMES.join(', ')}` })
+  edocumentType?: string;
+
+  @ApiPropertyOptional({ description: `The signer's face photo for face2face, base64 JPEG or PNG (by content), at most ${IDENTITY_PHOTO_MAX_BYTES / 1024 / 1024} MB; stored sealed` })
+  @IsOptional()
+  @IsString()
+  photoBase64?: string;
+
+  @ApiPropertyOptional({ description: 'Failed identity attempts before the signer is FAILED (default: IDENTITY_MAX_ATTEMPTS, 3)', minimum: 1, maximum: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  maxAttempts?: number;
+}
+
 export class SignerInputDto {
   @ApiProperty({ example: 'Әлиев Нұрлан Серікұлы', maxLength: 200 })
   @IsString()
@@ -99,6 +136,12 @@ export class SignerInputDto {
   @Min(1)
   @Max(100)
   routingOrder?: number;
+
+  @ApiPropertyOptional({ type: SignerIdentityDto, description: 'Identity checks before signing (none by default)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SignerIdentityDto)
+  identity?: SignerIdentityDto;
 }
 
 export class EnvelopeOptionsDto {

@@ -17,6 +17,39 @@ export class RoundViewDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
 }
 
+export class IdentityAttemptViewDto {
+  @ApiProperty({ description: '1 for the signer’s first identity flow session, 2 for the next…' }) attempt: number;
+  @ApiProperty({ description: 'The identity provider’s flow session id' }) sessionId: string;
+  @ApiProperty({ description: 'Flow technologies, e.g. ["ED", "F2F", "LD"]' }) technologies: string[];
+  @ApiProperty({ enum: ['STARTED', 'PASSED', 'FAILED', 'EXPIRED'] }) status: string;
+  @ApiPropertyOptional({
+    enum: ['LIVENESS_FAILED', 'FACE_MISMATCH', 'EDOCUMENT_FAILED', 'EDOCUMENT_OWNER_MISMATCH', 'EDOCUMENT_TYPE_MISMATCH', 'CHECK_MISSING', 'SESSION_EXPIRED'],
+    nullable: true,
+    type: String,
+  })
+  failureReason: string | null;
+  @ApiPropertyOptional({
+    description: 'Verdicts and scores per check (liveness.score, face2face.similarityPercent, edocument.ownerIinMatches/namesMatch/documentType); no personal data',
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
+  results: Record<string, unknown> | null;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
+}
+
+export class SignerIdentityViewDto {
+  @ApiProperty({ enum: ['liveness', 'face2face', 'edocument'], isArray: true }) checks: string[];
+  @ApiPropertyOptional({ nullable: true, type: String }) edocumentType: string | null;
+  @ApiProperty({ description: 'Whether the integrator gave the reference photo (else the E-Document photo is the reference)' }) referencePhoto: boolean;
+  @ApiProperty({ enum: ['PENDING', 'IN_PROGRESS', 'PASSED', 'FAILED'], description: 'PENDING: not started (or a pass expired); FAILED: attempts used up' }) status: string;
+  @ApiProperty() maxAttempts: number;
+  @ApiProperty({ description: 'Failed attempts so far' }) failedAttempts: number;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Until when the last pass lets the signer open signing' }) validUntil: string | null;
+  @ApiProperty({ type: [IdentityAttemptViewDto] }) attempts: IdentityAttemptViewDto[];
+}
+
 export class SignerViewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() fullName: string;
@@ -33,6 +66,7 @@ export class SignerViewDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) failedAt: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) lastOpenedAt: string | null;
   @ApiProperty({ type: [RoundViewDto] }) rounds: RoundViewDto[];
+  @ApiPropertyOptional({ type: SignerIdentityViewDto, nullable: true, description: 'Identity checks before signing; null when none are asked' }) identity: SignerIdentityViewDto | null;
 }
 
 export class DocumentViewDto {

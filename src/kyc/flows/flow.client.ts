@@ -41,8 +41,13 @@ export function metadataBody(metadata: FlowSessionMetadata): Record<string, unkn
   const body: Record<string, unknown> = {};
   if (metadata.face2face) body.face2face = { ...(metadata.face2face.photo1 !== undefined ? { photo1: metadata.face2face.photo1 } : {}) };
   if (metadata.edocument) {
-    const { iin, phone, skipInput } = metadata.edocument;
-    body.edocument = { ...(iin ? { iin: field(iin) } : {}), ...(phone ? { phone: field(phone) } : {}), ...(skipInput !== undefined ? { skip_input: skipInput } : {}) };
+    const { iin, phone, skipInput, documentType } = metadata.edocument;
+    body.edocument = {
+      ...(iin ? { iin: field(iin) } : {}),
+      ...(phone ? { phone: field(phone) } : {}),
+      ...(skipInput !== undefined ? { skip_input: skipInput } : {}),
+      ...(documentType !== undefined ? { document_type: documentType } : {}),
+    };
   }
   if (metadata.extra) body.extra = { ...(metadata.extra.iin !== undefined ? { iin: metadata.extra.iin } : {}) };
   if (metadata.general) body.general = { ...(metadata.general.interchangeableTech ? { interchangeable_tech: metadata.general.interchangeableTech } : {}) };

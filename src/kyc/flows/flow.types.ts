@@ -16,7 +16,14 @@ export interface PrefilledField {
 /** Session metadata (001 §3), in Kezek's spelling; the client sends the guide's field names. */
 export interface FlowSessionMetadata {
   face2face?: { /** Base64 of a JPEG/PNG face photo to match against. */ photo1?: string };
-  edocument?: { iin?: PrefilledField; phone?: PrefilledField; /** Default false. */ skipInput?: boolean };
+  edocument?: {
+    iin?: PrefilledField;
+    phone?: PrefilledField;
+    /** Default false. */
+    skipInput?: boolean;
+    /** The state document to fetch (one of 004's types); not in the guides, assumed (docs/kyc.md). */
+    documentType?: string;
+  };
   /** `extra.iin` makes signed reports available (001 §3.3). */
   extra?: { iin?: string };
   general?: { interchangeableTech?: string[] };

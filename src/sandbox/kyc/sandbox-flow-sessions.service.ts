@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isValidIin, makeIin } from '../../cms/iin.js';
 import { REPORT_TECHNOLOGIES } from '../../kyc/flows/flow.types.js';
+import { isEDocumentType } from '../../kyc/edocument/edocument.types.js';
 import { importPrivateKey } from '../domain/certificates.js';
 import type { Signer } from '../domain/cms-sign.js';
 import { ProviderApiError } from '../sandbox.errors.js';
@@ -77,6 +78,9 @@ export function readMetadata(value: unknown): { metadata: Record<string, unknown
     }
     if (edocument.skip_input !== undefined && typeof edocument.skip_input !== 'boolean') throw new ProviderApiError(400, 'metadata.edocument.skip_input: expected a boolean');
     clean.skip_input = edocument.skip_input ?? false;
+    // Not in the guides: which state document the step fetches (Kezek's assumption, docs/kyc.md); identity card by default.
+    if (edocument.document_type !== undefined && !isEDocumentType(edocument.document_type)) throw new ProviderApiError(400, 'metadata.edocument.document_type: one of the E-Document types');
+    clean.document_type = edocument.document_type ?? FLOW_EDOCUMENT_TYPE;
     metadata.edocument = clean;
   }
   if (extra !== undefined) {
@@ -93,6 +97,11 @@ export function readMetadata(value: unknown): { metadata: Record<string, unknown
     metadata.general = { ...(tech ? { interchangeable_tech: tech } : {}) };
   }
   return { metadata, photo1 };
+}
+
+/** The state document a flow session's E-Document step fetches. */
+export function flowDocumentType(session: { metadata: Record<string, unknown> }): string {
+  return (session.metadata.edocument as { document_type?: string } | undefined)?.document_type ?? FLOW_EDOCUMENT_TYPE;
 }
 
 /** Whether the E-Document input step is skipped: values given, both locked, skip_input true (001 §3.2 case 1). */
@@ -283,7 +292,7 @@ export class SandboxFlowSessionsService {
       const lockedPhone = ed?.phone?.changeable === false && ed.phone.value ? ed.phone.value : phone;
       const flow = await this.accounts.flowById(session.flowId, manager);
       const client = await this.accounts.client(flow.clientId);
-      await this.edocuments.request(client, FLOW_EDOCUMENT_TYPE, { iin: lockedIin, phone: lockedPhone }, session.id, manager);
+      await this.edocuments.request(client, flowDocumentType(session), { iin: lockedIin, phone: lockedPhone }, session.id, manager);
     });
   }
 
@@ -302,8 +311,10 @@ export class SandboxFlowSessionsService {
   }
 
   /** Automation: pass every remaining technology, or pass up to one and fail it. */
-  async complete(flow: SandboxKycFlow, sessionId: unknown, outcome: unknown, technology: unknown, reason: unknown): Promise<Record<string, unknown>> {
+  async complete(flow: SandboxKycFlow, sessionId: unknown, outcome: unknown, technology: unknown, reason: unknown, ownerIin?: unknown): Promise<Record<string, unknown>> {
     const session = await this.owned(flow, sessionId);
+    if (ownerIin !== undefined && (typeof ownerIin !== 'string' || !isValidIin(ownerIin))) throw new ProviderApiError(400, 'documentOwnerIin: a valid IIN');
+    const documentOwnerIin = ownerIin as string | undefined;
     if (outcome !== 'pass' && outcome !== 'fail') throw new ProviderApiError(400, 'outcome: pass or fail');
     let failAt = -1;
     if (outcome === 'fail') {
@@ -324,7 +335,8 @@ export class SandboxFlowSessionsService {
         if (code === 'ED') {
           const ed = locked.metadata.edocument as { iin?: { value: string | null }; phone?: { value: string | null } } | undefined;
           const iin = ed?.iin?.value ?? (locked.metadata.extra as { iin?: string } | undefined)?.iin ?? makeIin({ year: 1988, month: 3, day: 14 }, true, 1);
-          locked.edocument = { documentType: FLOW_EDOCUMENT_TYPE, iin, phone: ed?.phone?.value ?? '77000000000' };
+          // documentOwnerIin: the state database answers with another person's document (an owner mismatch, for tests).
+          locked.edocument = { documentType: flowDocumentType(locked), iin: documentOwnerIin ?? iin, phone: ed?.phone?.value ?? '77000000000' };
         }
         const reference = code === 'F2F' ? (locked.photo1 ? 'photo1' : locked.edocument ? 'edocument' : null) : undefined;
         await this.record(manager, locked, stepResult(code, true, null, this.clock.now(), reference));

@@ -23,11 +23,11 @@ export class SandboxKycAutomationController {
   @Post('flows/:sessionId/complete')
   @HttpCode(200)
   @ApiHeader({ name: 'x-api-key', description: 'The flow API KEY the session was created with', required: true })
-  @ApiOperation({ summary: 'Finish a flow session: {"outcome": "pass"} or {"outcome": "fail", "technology": "LD", "reason"?: "…"} → its result' })
+  @ApiOperation({ summary: 'Finish a flow session: {"outcome": "pass"} or {"outcome": "fail", "technology": "LD", "reason"?: "…"}; "documentOwnerIin"?: the E-Document belongs to another person → its result' })
   async complete(@Param('sessionId') sessionId: string, @Headers('x-api-key') apiKey: string | undefined, @Body() raw: unknown) {
     const flow = await this.accounts.flowByKey(apiKey);
     const body = jsonBody(raw);
-    return this.sessions.complete(flow, sessionId, body.outcome, body.technology, body.reason);
+    return this.sessions.complete(flow, sessionId, body.outcome, body.technology, body.reason, body.documentOwnerIin);
   }
 
   @Get('edocument/otp')

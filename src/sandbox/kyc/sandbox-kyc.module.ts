@@ -7,6 +7,8 @@ import { SandboxFlowSessionsService } from './sandbox-flow-sessions.service.js';
 import { SandboxKycAccountsService } from './sandbox-kyc-accounts.service.js';
 import { SandboxKycApiController } from './sandbox-kyc-api.controller.js';
 import { SandboxKycAutomationController } from './sandbox-kyc-automation.controller.js';
+import { SandboxKycProvisioner } from './sandbox-kyc-provisioner.js';
+import { KYC_ACCOUNT_PROVISIONER } from '../../kyc/kyc-account-provisioner.js';
 
 /** photo1 (5 MB) in base64 and the rest of a session-create body. */
 const TEXT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -19,8 +21,8 @@ const TEXT_BODY_LIMIT = 8 * 1024 * 1024;
 @Module({
   imports: [SandboxModule],
   controllers: [SandboxKycApiController, SandboxFlowPageController, SandboxKycAutomationController],
-  providers: [SandboxKycAccountsService, SandboxFlowSessionsService, SandboxEDocumentService],
-  exports: [SandboxKycAccountsService],
+  providers: [SandboxKycAccountsService, SandboxFlowSessionsService, SandboxEDocumentService, SandboxKycProvisioner, { provide: KYC_ACCOUNT_PROVISIONER, useExisting: SandboxKycProvisioner }],
+  exports: [SandboxKycAccountsService, KYC_ACCOUNT_PROVISIONER],
 })
 export class SandboxKycModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

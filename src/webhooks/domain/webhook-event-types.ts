@@ -12,6 +12,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'signer.signed',
   'signer.declined',
   'signer.failed',
+  /** The signer passed the identity checks the envelope asks for (liveness, face match, E-Document). */
+  'signer.identity_verified',
+  /** An identity attempt failed; carries the reason, the attempts used and left. */
+  'signer.identity_failed',
   'round.canceled',
   'round.rejected',
 ] as const;
