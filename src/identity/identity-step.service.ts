@@ -25,7 +25,7 @@ import { IDENTITY_CHECK_QUEUE, type IdentityCheckJob } from './identity-check-jo
 import { IdentityCheckRow } from './identity-check.entity.js';
 import type { IdentityLinkState } from './identity-texts.js';
 
-const IDENTITY_ERRORS = registerErrorCodes({ IDENTITY_ATTEMPTS_EXHAUSTED: 409, IDENTITY_PROVIDER_UNAVAILABLE: 503 });
+export const IDENTITY_ERRORS = registerErrorCodes({ IDENTITY_ATTEMPTS_EXHAUSTED: 409, IDENTITY_PROVIDER_UNAVAILABLE: 503 });
 type IdentityErrorCodes = typeof IDENTITY_ERRORS;
 declare module '../common/errors/error-codes.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -6,7 +6,7 @@ import { KycClientsFactory } from './kyc-clients.factory.js';
 import { KycCredentialsService } from './kyc-credentials.service.js';
 import type { FlowClient } from './flows/flow.client.js';
 
-const KYC_FLOW_ERRORS = registerErrorCodes({ KYC_NOT_CONFIGURED: 409 });
+export const KYC_FLOW_ERRORS = registerErrorCodes({ KYC_NOT_CONFIGURED: 409 });
 type KycFlowErrorCodes = typeof KYC_FLOW_ERRORS;
 declare module '../common/errors/error-codes.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
