@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Identity before signing: what each signer must pass (liveness, face match, the state ID from E-Document;
  * the integrator's reference photo sealed) and one row per attempt, i.e. per provider flow session, with its
- * PII-minimised outcome.
+ * PII-minimised outcome and the provider's signed PDF reports.
  */
 export class SignerIdentity1795390000000 implements MigrationInterface {
   name = 'SignerIdentity1795390000000';
@@ -42,9 +42,21 @@ export class SignerIdentity1795390000000 implements MigrationInterface {
     // One open flow session per signer at a time.
     await db.query(`CREATE UNIQUE INDEX identity_check_one_open ON identity_check (signer_id) WHERE status = 'STARTED'`);
     await db.query(`CREATE INDEX identity_check_envelope ON identity_check (envelope_id)`);
+    // The provider's signed PDF report per technology of an attempt (evidence; its hash is in the audit chain).
+    await db.query(`
+      CREATE TABLE identity_report (
+        check_id uuid NOT NULL REFERENCES identity_check(id) ON DELETE CASCADE,
+        technology text NOT NULL,
+        envelope_id uuid NOT NULL REFERENCES envelope(id) ON DELETE CASCADE,
+        pdf bytea NOT NULL,
+        sha256 text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (check_id, technology)
+      )`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TABLE identity_report`);
     await db.query(`DROP TABLE identity_check`);
     await db.query(`DROP TABLE signer_identity`);
   }

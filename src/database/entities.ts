@@ -7,6 +7,7 @@ import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { SignerIdentity } from '../envelopes/entities/signer-identity.entity.js';
 import { IdentityCheckRow } from '../identity/identity-check.entity.js';
+import { IdentityReport } from '../identity/identity-report.entity.js';
 import { ApiKey } from '../organisations/api-key.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { KycCredentials } from '../kyc/kyc-credentials.entity.js';
@@ -30,6 +31,7 @@ export const entities = [
   Signer,
   SignerIdentity,
   IdentityCheckRow,
+  IdentityReport,
   DocumentSignature,
   SigningRound,
   RoundDocument,

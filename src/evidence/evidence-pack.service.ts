@@ -21,6 +21,10 @@ import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 import { maskIin } from '../verification/domain/public-report.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
 import { EvidenceSealService } from './evidence-seal.service.js';
+import { SignerIdentity } from '../envelopes/entities/signer-identity.entity.js';
+import { describeIdentityResults } from '../identity/domain/identity-outcome.js';
+import { IdentityCheckRow } from '../identity/identity-check.entity.js';
+import { IdentityReport } from '../identity/identity-report.entity.js';
 import { buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';
 
 /** Link opens listed per signer on the certificate; the audit trail in the pack has them all. */
@@ -60,7 +64,7 @@ export class EvidencePackService {
     await this.archives.queueMissing(envelopeId);
 
     const generatedAt = new Date().toISOString();
-    const [organisation, documents, signers, rounds, archives, trail, anchors] = await Promise.all([
+    const [organisation, documents, signers, rounds, archives, trail, anchors, identities, identityChecks, identityReports] = await Promise.all([
       this.db.getRepository(Organisation).findOneByOrFail({ id: organisationId }),
       this.db.getRepository(EnvelopeDocument).find({
         where: { envelopeId, organisationId },
@@ -73,7 +77,12 @@ export class EvidencePackService {
       this.db.getRepository(RoundArchive).createQueryBuilder('a').addSelect('a.zip').where('a.envelope_id = :envelopeId', { envelopeId }).getMany(),
       this.audit.list(organisationId, envelopeId),
       this.trust.anchors(),
+      this.db.getRepository(SignerIdentity).findBy({ envelopeId, organisationId }),
+      this.db.getRepository(IdentityCheckRow).find({ where: { envelopeId, organisationId }, order: { attempt: 'ASC' } }),
+      this.db.getRepository(IdentityReport).createQueryBuilder('r').addSelect('r.pdf').where('r.envelope_id = :envelopeId', { envelopeId }).orderBy('r.technology').getMany(),
     ]);
+    // Finished attempts only: an open flow session has nothing to prove yet.
+    const attempts = identityChecks.filter((c) => c.status !== 'STARTED');
 
     const finals = new Map<string, { cms: Buffer; report: VerificationReport }>();
     for (const document of documents) {
@@ -116,6 +125,16 @@ export class EvidencePackService {
           sessionIds: accepted.filter((r) => r.signerId === s.id).map((r) => r.sessionId),
           linkOpens: opens.slice(0, CERTIFICATE_LINK_OPENS).map((e) => ({ at: e.createdAt, ip: e.ip, userAgent: e.userAgent })),
           linkOpensOmitted: Math.max(0, opens.length - CERTIFICATE_LINK_OPENS),
+          ...(identities.some((i) => i.signerId === s.id)
+            ? {
+                identity: {
+                  checks: identities.find((i) => i.signerId === s.id)!.checks,
+                  attempts: attempts
+                    .filter((c) => c.signerId === s.id)
+                    .map((c) => ({ attempt: c.attempt, status: c.status, summary: describeIdentityResults(c.results, c.failureReason), at: (c.finishedAt ?? c.createdAt).toISOString(), sessionId: c.sessionId })),
+                },
+              }
+            : {}),
         };
       }),
       audit: { headHash: trail.headHash, events: trail.events.length },
@@ -143,6 +162,25 @@ export class EvidencePackService {
           archive: r.status === 'FINISHED' ? { status: archive?.status ?? 'PENDING', zip: archive?.status === 'PENDING' ? null : (archive?.zip ?? null) } : null,
         };
       }),
+      identity: attempts.map((c) => ({
+        signerId: c.signerId,
+        signerPosition: signers.find((s) => s.id === c.signerId)?.position ?? 0,
+        attempt: c.attempt,
+        sessionId: c.sessionId,
+        status: c.status,
+        failureReason: c.failureReason,
+        // PII-minimised: verdicts and scores only (no IIN, names, phone, photos or document data).
+        result: {
+          sessionId: c.sessionId,
+          technologies: c.technologies,
+          status: c.status,
+          failureReason: c.failureReason,
+          startedAt: c.createdAt.toISOString(),
+          finishedAt: iso(c.finishedAt),
+          results: c.results,
+        },
+        reports: identityReports.filter((r) => r.checkId === c.id).map((r) => ({ technology: r.technology, pdf: r.pdf })),
+      })),
       audit: { envelopeId, headHash: trail.headHash, events: trail.events },
       certificate,
     };

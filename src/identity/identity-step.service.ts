@@ -23,6 +23,9 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { judgeIdentity, type IdentityVerdict } from './domain/identity-outcome.js';
 import { IDENTITY_CHECK_QUEUE, type IdentityCheckJob } from './identity-check-job.js';
 import { IdentityCheckRow } from './identity-check.entity.js';
+import { IdentityReport } from './identity-report.entity.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
+import { REPORT_TECHNOLOGIES, type ReportTechnology } from '../kyc/flows/flow.types.js';
 import type { IdentityLinkState } from './identity-texts.js';
 
 export const IDENTITY_ERRORS = registerErrorCodes({ IDENTITY_ATTEMPTS_EXHAUSTED: 409, IDENTITY_PROVIDER_UNAVAILABLE: 503 });
@@ -30,6 +33,14 @@ type IdentityErrorCodes = typeof IDENTITY_ERRORS;
 declare module '../common/errors/error-codes.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface FeatureErrorCodes extends IdentityErrorCodes {}
+}
+
+const isReportTechnology = (code: string): code is ReportTechnology => (REPORT_TECHNOLOGIES as readonly string[]).includes(code);
+
+/** Technologies of a finished session that have a signed report: those the result shows were run. */
+function reportTechnologies(result: FlowSessionResult): string[] {
+  const codes = result.technologies.map((t) => t.code ?? '').filter(isReportTechnology);
+  return codes.filter((code) => (code === 'F2F' ? result.face2face !== null : result.liveness !== null));
 }
 
 /** A flow session lives at most 10 minutes (guide 002). */
@@ -198,6 +209,7 @@ export class IdentityStepService {
 
   /** A job or a webhook asks how a check stands. */
   async checkById(job: IdentityCheckJob): Promise<void> {
+    if (job.trigger === 'reports') return this.fetchReports(job.checkId, job.technologies ?? []);
     const row = await this.db.getRepository(IdentityCheckRow).findOneBy({ id: job.checkId });
     if (!row || row.status !== 'STARTED') return;
     const settled = await this.settle(row, job.trigger);
@@ -244,11 +256,11 @@ export class IdentityStepService {
       verdict = { status: 'EXPIRED', failureReason: 'SESSION_EXPIRED', results: { passed: false, providerReasons: ['EXPIRED'] } };
     }
     if (!verdict) return row;
-    return this.record(row, verdict, requirement.maxAttempts, trigger);
+    return this.record(row, verdict, requirement.maxAttempts, trigger, result ? reportTechnologies(result) : []);
   }
 
   /** Records a verdict once (a conditional update decides who won), with its audit event and webhook. */
-  private async record(row: IdentityCheckRow, verdict: IdentityVerdict, maxAttempts: number, trigger: IdentityCheckJob['trigger']): Promise<IdentityCheckRow> {
+  private async record(row: IdentityCheckRow, verdict: IdentityVerdict, maxAttempts: number, trigger: IdentityCheckJob['trigger'], reports: string[]): Promise<IdentityCheckRow> {
     await this.db.transaction(async (tx) => {
       const envelope = await this.transitions.lock(tx, row.organisationId, row.envelopeId);
       const finishedAt = new Date();
@@ -283,12 +295,49 @@ export class IdentityStepService {
           { envelopeId: row.envelopeId },
         );
       }
+      // The signed reports are evidence: fetched after the commit, retried by the queue if the provider is slow.
+      if (reports.length > 0) await this.jobs.send<IdentityCheckJob>(tx, IDENTITY_CHECK_QUEUE, { checkId: row.id, trigger: 'reports', technologies: reports });
       if (verdict.status === 'FAILED' && attemptsLeft === 0) {
         await this.transitions.apply(tx, envelope, { type: 'IDENTITY_FAILED', signerId: row.signerId, reason: verdict.failureReason ?? 'CHECK_MISSING' }, { kind: 'system' });
       }
     });
     this.webhooks.wakeDeliveries();
+    this.jobs.wake(IDENTITY_CHECK_QUEUE);
     return this.db.getRepository(IdentityCheckRow).findOneByOrFail({ id: row.id });
+  }
+
+  /**
+   * The provider's signed PDF report of each technology the session ran (available because `extra.iin` was
+   * set), kept for the evidence pack; its SHA-256 goes into the audit chain. Idempotent: a job run twice
+   * keeps the first copy.
+   */
+  async fetchReports(checkId: string, technologies: string[]): Promise<void> {
+    const row = await this.db.getRepository(IdentityCheckRow).findOneBy({ id: checkId });
+    if (!row) return;
+    const client = await this.flows.client(row.organisationId, row.technologies);
+    for (const technology of technologies.filter(isReportTechnology)) {
+      if (await this.db.getRepository(IdentityReport).existsBy({ checkId, technology })) continue;
+      const pdf = await client.getReport(row.sessionId, technology);
+      const sha256 = sha256Hex(pdf);
+      await this.db.transaction(async (tx) => {
+        await this.transitions.lock(tx, row.organisationId, row.envelopeId);
+        const inserted = await tx.query(`INSERT INTO identity_report (check_id, technology, envelope_id, pdf, sha256) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING check_id`, [
+          checkId,
+          technology,
+          row.envelopeId,
+          Buffer.from(pdf),
+          sha256,
+        ]);
+        if ((inserted as unknown[]).length === 0) return;
+        await this.audit.append(tx, {
+          organisationId: row.organisationId,
+          envelopeId: row.envelopeId,
+          type: 'identity.report_received',
+          actor: { kind: 'provider', id: row.sessionId },
+          data: { checkId, attempt: row.attempt, sessionId: row.sessionId, technology, sha256, size: pdf.length },
+        });
+      });
+    }
   }
 
   /** One start at a time per signer: an advisory lock on a connection of its own, no row lock held. */

@@ -23,6 +23,8 @@ export interface CertificateSigner {
   linkOpens: { at: string; ip: string | null; userAgent: string | null }[];
   /** Later opens left out of the certificate (all are in the audit trail). */
   linkOpensOmitted: number;
+  /** Identity checks before signing, when the envelope asked for them: one line per attempt. */
+  identity?: { checks: string[]; attempts: { attempt: number; status: string; summary: string; at: string; sessionId: string }[] };
 }
 
 export interface CertificateModel {
@@ -233,7 +235,7 @@ export async function renderCertificateOfCompletion(model: CertificateModel, fon
   );
   for (const s of model.signers) {
     // Keep a signer's block on one page when it fits on one.
-    const rows = 5 + 5 * Math.max(1, s.signatures.length) + 2 * Math.max(1, s.linkOpens.length) + (s.linkOpensOmitted ? 1 : 0);
+    const rows = 5 + 5 * Math.max(1, s.signatures.length) + 2 * Math.max(1, s.linkOpens.length) + (s.linkOpensOmitted ? 1 : 0) + (s.identity ? 1 + 3 * s.identity.attempts.length : 0);
     w.ensure(Math.min(rows * 13 + 10, 600));
     w.text(`${s.position}. ${s.fullName}`, { size: 11, bold: true });
     w.field('IIN', s.iin);
@@ -247,6 +249,15 @@ export async function renderCertificateOfCompletion(model: CertificateModel, fon
       w.field('Certificate issuer', signature.issuer ?? '—');
     }
     w.field('Provider session', s.sessionIds.length ? s.sessionIds.join(', ') : '—', { small: true });
+    if (s.identity) {
+      w.field('Identity checks', s.identity.checks.join(', '));
+      if (!s.identity.attempts.length) w.field('Identity', 'not started');
+      for (const a of s.identity.attempts) {
+        w.field(`Identity attempt ${a.attempt}`, `${a.status} · ${formatUtc(a.at)}`);
+        w.field('', a.summary);
+        w.field('Identity session', a.sessionId, { small: true });
+      }
+    }
     if (!s.linkOpens.length) w.field('Link opened', 'never');
     for (const open of s.linkOpens) w.field('Link opened', `${formatUtc(open.at)} · IP ${open.ip ?? '—'} · ${open.userAgent ?? 'no user agent'}`);
     if (s.linkOpensOmitted) w.field('', `… and ${s.linkOpensOmitted} later opens, listed in the audit trail`);

@@ -4,6 +4,7 @@ import { verifyChain, type ChainedAuditEvent } from '../../audit/domain/audit-ch
 import { verifyCms, type ParsedCertificate, type VerificationReport } from '../../cms/index.js';
 import { certificateKeywords } from './certificate-of-completion.js';
 import { SEAL_PATH } from './evidence-seal.js';
+import { extractPdfSignature } from './pdf-signature.js';
 import { AUDIT_PATH, CERTIFICATE_PATH, EVIDENCE_FORMAT, MANIFEST_PATH, sha256Hex, type AuditTrailFile, type EvidenceManifest } from './evidence-pack.js';
 
 /**
@@ -219,6 +220,38 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
   }
   for (const [roundId] of received) {
     if (!manifest.rounds.some((r) => r.id === roundId)) problem(MANIFEST_PATH, `round ${roundId} is in the audit trail but not in the manifest`);
+  }
+
+  // 4b. Identity reports: as the audit chain recorded them when received, and PDF signatures that verify.
+  const reportsReceived = events.filter((e) => e.type === 'identity.report_received');
+  for (const attempt of manifest.identity ?? []) {
+    for (const report of attempt.reports) {
+      const bytes = entries.get(report.file);
+      if (!bytes || altered.has(report.file)) continue;
+      const actual = sha256Hex(bytes);
+      const record = reportsReceived.find((e) => e.data.sessionId === attempt.sessionId && e.data.technology === report.technology);
+      if (!record) {
+        problem(report.file, 'the audit trail has no record of receiving this identity report');
+        continue;
+      }
+      if (record.data.sha256 !== actual) {
+        problem(report.file, `its SHA-256 ${actual} is not the ${String(record.data.sha256)} recorded in the audit trail when it was received`);
+        continue;
+      }
+      const signature = extractPdfSignature(bytes);
+      if (!signature) {
+        problem(report.file, 'has no readable PDF signature');
+        continue;
+      }
+      const verified = await verifyCms(signature.cms, { detachedContent: signature.signedContent, trustAnchors: anchors });
+      if (!signature.coversWholeFile) problem(report.file, 'its PDF signature does not cover the whole file: something was appended after signing');
+      else if (verified.indication !== 'TOTAL_PASSED') problem(report.file, `its PDF signature does not verify: ${verified.indication}/${verified.subIndication ?? ''} (${verified.message})`);
+      else passed.push(`${report.file}: ${report.technology} report of session ${attempt.sessionId}, as received; PDF signed by ${verified.signatures[0]?.certificate?.subject ?? 'the provider'}, certificate chain trusted`);
+    }
+  }
+  const packed = new Set((manifest.identity ?? []).flatMap((a) => a.reports.map((r) => `${a.sessionId}|${r.technology}`)));
+  for (const event of reportsReceived) {
+    if (!packed.has(`${String(event.data.sessionId)}|${String(event.data.technology)}`)) problem(MANIFEST_PATH, `the audit trail records the ${String(event.data.technology)} identity report of session ${String(event.data.sessionId)}, but the pack has none`);
   }
 
   // 5. The certificate of completion names this envelope and this chain head.

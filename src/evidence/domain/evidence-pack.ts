@@ -14,6 +14,8 @@ import { SEAL_PATH } from './evidence-seal.js';
  *   signatures/<n>-<name>.p7s             the final CMS of each document (every signer)
  *   reports/<n>-<name>.report.json        the verification report of each CMS
  *   archives/round-<k>-<session>.zip      each FINISHED round's provider archive, as received
+ *   identity/<n>-attempt-<k>.result.json  each identity attempt of signer n: verdicts and scores, no personal data
+ *   identity/<n>-attempt-<k>-<tech>.pdf   the identity provider's signed PDF report of one technology
  *   audit/audit-trail.json                the envelope's audit trail with its hash chain and head hash
  *   certificate-of-completion.pdf         the certificate of completion
  *
@@ -69,6 +71,17 @@ export interface EvidenceManifest {
     /** FINISHED rounds only: the provider's archive, or why it is not in the pack. */
     archive: { status: 'STORED' | 'REFUSED' | 'PENDING'; file: string | null; sha256: string | null } | null;
   }[];
+  /** Identity attempts before signing (absent in packs of envelopes that asked for none). */
+  identity?: {
+    signerId: string;
+    attempt: number;
+    sessionId: string;
+    status: string;
+    failureReason: string | null;
+    result: string;
+    /** Signed PDF reports; each SHA-256 is also in the audit chain (identity.report_received). */
+    reports: { technology: string; file: string; sha256: string }[];
+  }[];
   audit: { file: string; headHash: string | null; events: number };
   certificate: { file: string };
   /** Every file of the pack but this manifest. */
@@ -87,6 +100,17 @@ export interface EvidenceInput {
   documents: { id: string; position: number; name: string; sha256: string; content: Uint8Array; finalCms: Uint8Array | null; report: VerificationReport | null }[];
   signers: EvidenceManifest['signers'];
   rounds: (Omit<EvidenceManifest['rounds'][number], 'archive'> & { archive: { status: 'STORED' | 'REFUSED' | 'PENDING'; zip: Uint8Array | null } | null })[];
+  /** Identity attempts, with the signer's position (file names) and the PII-minimised result. */
+  identity?: {
+    signerId: string;
+    signerPosition: number;
+    attempt: number;
+    sessionId: string;
+    status: string;
+    failureReason: string | null;
+    result: Record<string, unknown>;
+    reports: { technology: string; pdf: Uint8Array }[];
+  }[];
   audit: AuditTrailFile;
   certificate: Uint8Array;
 }
@@ -138,6 +162,19 @@ export async function buildEvidencePack(input: EvidenceInput, seal?: (manifest: 
     return { ...round, archive: entry };
   });
 
+  const identity = (input.identity ?? []).map((a) => {
+    const base = `identity/${a.signerPosition + 1}-attempt-${a.attempt}`;
+    return {
+      signerId: a.signerId,
+      attempt: a.attempt,
+      sessionId: a.sessionId,
+      status: a.status,
+      failureReason: a.failureReason,
+      result: add(`${base}.result.json`, json(a.result)),
+      reports: a.reports.map((r) => ({ technology: r.technology, file: add(`${base}-${packSegment(r.technology)}.pdf`, r.pdf), sha256: sha256Hex(r.pdf) })),
+    };
+  });
+
   add(AUDIT_PATH, json(input.audit));
   add(CERTIFICATE_PATH, input.certificate);
 
@@ -148,6 +185,7 @@ export async function buildEvidencePack(input: EvidenceInput, seal?: (manifest: 
     documents,
     signers: input.signers,
     rounds,
+    ...(identity.length ? { identity } : {}),
     audit: { file: AUDIT_PATH, headHash: input.audit.headHash, events: input.audit.events.length },
     certificate: { file: CERTIFICATE_PATH },
     files: [...files.entries()].map(([path, bytes]) => ({ path, sha256: sha256Hex(bytes), size: bytes.length })),

@@ -96,3 +96,22 @@ export function judgeIdentity(input: JudgeInput, result: FlowSessionResult): Ide
   results.passed = failures.length === 0;
   return { status: results.passed ? 'PASSED' : 'FAILED', failureReason: failures[0] ?? null, results };
 }
+
+/** One line for people (certificate of completion): "liveness passed (99.1 %), face match 97.3 % against the E-Document photo, …". */
+export function describeIdentityResults(results: IdentityResults | null, failureReason: IdentityFailure | null): string {
+  if (!results) return failureReason === 'SESSION_EXPIRED' ? 'session expired unfinished' : 'no result';
+  const parts: string[] = [];
+  const percent = (value: number | null) => (value === null ? '' : ` ${Math.round(value * 10) / 10} %`);
+  if (results.liveness) parts.push(`liveness ${results.liveness.passed ? 'passed' : `failed${results.liveness.failure ? ` (${results.liveness.failure})` : ''}`}${results.liveness.score !== null ? ` (score${percent(results.liveness.score * 100)})` : ''}`);
+  if (results.face2face) {
+    parts.push(`face match${percent(results.face2face.similarityPercent)} ${results.face2face.passed ? 'passed' : 'failed'} against ${results.face2face.reference === 'photo' ? 'the photo given' : 'the E-Document photo'}`);
+  }
+  if (results.edocument) {
+    const e = results.edocument;
+    parts.push(
+      `E-Document${e.documentType ? ` ${e.documentType}` : ''} ${e.passed ? 'received' : 'failed'}${e.documentType ? `, owner IIN ${e.ownerIinMatches ? 'matches' : 'does not match'}` : ''}${e.namesMatch === false ? ', names differ' : e.namesMatch ? ', names match' : ''}`,
+    );
+  }
+  if (!results.passed && failureReason) parts.push(`failure: ${failureReason}`);
+  return parts.join('; ') || (results.passed ? 'passed' : 'failed');
+}
