@@ -54,7 +54,6 @@ export interface DetourOptions {
   /** Where the flow sends the person back (the link's identity return). */
   returnUrl: string;
   language: Language;
-  webView?: boolean;
   actor: Actor;
 }
 
@@ -125,7 +124,10 @@ export class IdentityStepService {
     return this.holding(signer.id, async () => {
       const technologies = technologiesOf(requirement.checks);
       const client = await this.flows.client(signer.organisationId, technologies);
-      const pageOptions = { redirect: options.returnUrl, locale: options.language === 'en' ? ('en' as const) : ('ru' as const), webView: options.webView };
+      // Never `web_view=true` on the flow itself, even inside an app's WebView: the provider then ends the flow at
+      // its own /finished instead of the redirect, and Kezek's chain (flow → Cloud EDS → Kezek) would stop there.
+      // The WebView marker stays on Kezek's own URLs, and the chain ends at Kezek's /finished.
+      const pageOptions = { redirect: options.returnUrl, locale: options.language === 'en' ? ('en' as const) : ('ru' as const) };
       const open = await this.db.getRepository(IdentityCheckRow).findOneBy({ signerId: signer.id, status: 'STARTED' });
       if (open) {
         const settled = await this.settle(open, 'return', { client });

@@ -81,7 +81,6 @@ export class StartRoundService {
       const detour = await this.identity.detour(found, {
         returnUrl: `${this.config.publicBaseUrl}/s/${token}/identity${options.webView ? '?web_view=true' : ''}`,
         language,
-        webView: options.webView,
         actor,
       });
       if (detour) return detour;
