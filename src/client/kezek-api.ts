@@ -218,6 +218,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/kyc-webhooks/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Identity flow webhooks (technology.start / technology.end): a hint to fetch the session result */
+        post: operations["KycWebhooksController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organisation": {
         parameters: {
             query?: never;
@@ -438,7 +455,7 @@ export interface components {
              *       "signer.*"
              *     ]
              */
-            events?: ("envelope.sent" | "envelope.completed" | "envelope.declined" | "envelope.canceled" | "envelope.expired" | "envelope.failed" | "signer.activated" | "signer.link_opened" | "signer.signed" | "signer.declined" | "signer.failed" | "round.canceled" | "round.rejected" | "envelope.*" | "signer.*" | "round.*")[];
+            events?: ("envelope.sent" | "envelope.completed" | "envelope.declined" | "envelope.canceled" | "envelope.expired" | "envelope.failed" | "signer.activated" | "signer.link_opened" | "signer.signed" | "signer.declined" | "signer.failed" | "signer.identity_verified" | "signer.identity_failed" | "round.canceled" | "round.rejected" | "envelope.*" | "signer.*" | "round.*")[];
             /**
              * @description Where events are POSTed. https only; the host must resolve to public addresses (checked now and before every delivery).
              * @example https://hooks.example.com/kezek
@@ -553,6 +570,26 @@ export interface components {
             /** @description Quote it when reporting a problem; also sent as the X-Request-Id header */
             requestId: string;
         };
+        IdentityAttemptViewDto: {
+            /** @description 1 for the signer’s first identity flow session, 2 for the next… */
+            attempt: number;
+            /** @enum {string|null} */
+            failureReason?: "LIVENESS_FAILED" | "FACE_MISMATCH" | "EDOCUMENT_FAILED" | "EDOCUMENT_OWNER_MISMATCH" | "EDOCUMENT_TYPE_MISMATCH" | "CHECK_MISSING" | "SESSION_EXPIRED" | null;
+            /** Format: date-time */
+            finishedAt?: string | null;
+            /** @description Verdicts and scores per check (liveness.score, face2face.similarityPercent, edocument.ownerIinMatches/namesMatch/documentType); no personal data */
+            results?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The identity provider’s flow session id */
+            sessionId: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** @enum {string} */
+            status: "STARTED" | "PASSED" | "FAILED" | "EXPIRED";
+            /** @description Flow technologies, e.g. ["ED", "F2F", "LD"] */
+            technologies: string[];
+        };
         IssuedApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -632,6 +669,47 @@ export interface components {
             /** @enum {string} */
             status: "STARTING" | "STARTED" | "PROCESS" | "FINISHED" | "CANCELED" | "RELEASED";
         };
+        SignerIdentityDto: {
+            /**
+             * @description Checks the signer must pass, in one provider flow: liveness; face2face (a face match against `photoBase64`, or else the E-Document face photo); edocument (the state ID fetched from eGov with the person's OTP; its owner IIN must be the signer's)
+             * @example [
+             *       "liveness",
+             *       "face2face",
+             *       "edocument"
+             *     ]
+             */
+            checks: ("liveness" | "face2face" | "edocument")[];
+            /**
+             * @description The state document E-Document fetches (with the edocument check)
+             * @default identity_card
+             * @enum {string}
+             */
+            edocumentType?: "identity_card" | "driver_license" | "birth_certificate" | "marriage_certificate" | "change_fio_certificate" | "divorce_certificate" | "diploma" | "srts" | "vaccination" | "social_id" | "disability_certificate" | "large_family_certificate" | "asp_certificate" | "tech_passport" | "pension" | "passport" | "student_card" | "vnzh" | "pcr_certificate" | "lbg_card" | "insurance_policy" | "hunter" | "oralman" | "attorney";
+            /** @description Failed identity attempts before the signer is FAILED (default: IDENTITY_MAX_ATTEMPTS, 3) */
+            maxAttempts?: number;
+            /** @description The signer's face photo for face2face, base64 JPEG or PNG (by content), at most 2 MB; stored sealed */
+            photoBase64?: string;
+        };
+        SignerIdentityViewDto: {
+            attempts: components["schemas"]["IdentityAttemptViewDto"][];
+            checks: ("liveness" | "face2face" | "edocument")[];
+            edocumentType?: string | null;
+            /** @description Failed attempts so far */
+            failedAttempts: number;
+            maxAttempts: number;
+            /** @description Whether the integrator gave the reference photo (else the E-Document photo is the reference) */
+            referencePhoto: boolean;
+            /**
+             * @description PENDING: not started (or a pass expired); FAILED: attempts used up
+             * @enum {string}
+             */
+            status: "PENDING" | "IN_PROGRESS" | "PASSED" | "FAILED";
+            /**
+             * Format: date-time
+             * @description Until when the last pass lets the signer open signing
+             */
+            validUntil?: string | null;
+        };
         SignerInputDto: {
             /**
              * @description Where Kezek e-mails the signer when it is their turn (and reminders)
@@ -640,6 +718,8 @@ export interface components {
             email?: string;
             /** @example Әлиев Нұрлан Серікұлы */
             fullName: string;
+            /** @description Identity checks before signing (none by default) */
+            identity?: components["schemas"]["SignerIdentityDto"];
             /**
              * @description IIN: 12 digits with a valid check digit; the signing certificate must carry it
              * @example 900101300126
@@ -666,6 +746,8 @@ export interface components {
             fullName: string;
             /** Format: uuid */
             id: string;
+            /** @description Identity checks before signing; null when none are asked */
+            identity?: components["schemas"]["SignerIdentityViewDto"] | null;
             iin: string;
             /** Format: date-time */
             lastOpenedAt?: string | null;
@@ -685,7 +767,7 @@ export interface components {
             /** @description A disabled endpoint gets no new events, and its pending deliveries stop */
             enabled?: boolean;
             /** @description Event types (or `envelope.*`, `signer.*`, `round.*`) to receive; empty or absent means every event. */
-            events?: ("envelope.sent" | "envelope.completed" | "envelope.declined" | "envelope.canceled" | "envelope.expired" | "envelope.failed" | "signer.activated" | "signer.link_opened" | "signer.signed" | "signer.declined" | "signer.failed" | "round.canceled" | "round.rejected" | "envelope.*" | "signer.*" | "round.*")[];
+            events?: ("envelope.sent" | "envelope.completed" | "envelope.declined" | "envelope.canceled" | "envelope.expired" | "envelope.failed" | "signer.activated" | "signer.link_opened" | "signer.signed" | "signer.declined" | "signer.failed" | "signer.identity_verified" | "signer.identity_failed" | "round.canceled" | "round.rejected" | "envelope.*" | "signer.*" | "round.*")[];
             /** @description Where events are POSTed. https only; the host must resolve to public addresses (checked now and before every delivery). */
             url?: string;
         };
@@ -1419,6 +1501,41 @@ export interface operations {
                 content: {
                     "application/x-pem-file": string;
                 };
+            };
+        };
+    };
+    KycWebhooksController_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request cannot be served as sent: the code and message say what to fix */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service or its provider is unavailable; retry later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
