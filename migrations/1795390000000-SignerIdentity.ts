@@ -53,9 +53,12 @@ export class SignerIdentity1795390000000 implements MigrationInterface {
         received_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (check_id, technology)
       )`);
+    // The sandbox's flows can send technology.start / technology.end webhooks (the cabinet's webhook URL).
+    await db.query(`ALTER TABLE sandbox.kyc_flow ADD COLUMN webhook_url text CHECK (length(webhook_url) <= 2000)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`ALTER TABLE sandbox.kyc_flow DROP COLUMN webhook_url`);
     await db.query(`DROP TABLE identity_report`);
     await db.query(`DROP TABLE identity_check`);
     await db.query(`DROP TABLE signer_identity`);

@@ -6,9 +6,9 @@
 export interface KycAccountProvisioner {
   /**
    * Opens a flow with these technologies (cabinet codes, e.g. ["F2F", "LD"]) for the client of
-   * `backendApiKey` (or a new client); undefined when this provisioner cannot.
+   * `backendApiKey` (or a new client), whose webhooks go to `webhookUrl`; undefined when this provisioner cannot.
    */
-  provision(request: { name: string; technologies: string[]; backendApiKey?: string }): Promise<{ flowApiKey: string; backendApiKey: string } | undefined>;
+  provision(request: { name: string; technologies: string[]; backendApiKey?: string; webhookUrl?: string }): Promise<{ flowApiKey: string; backendApiKey: string } | undefined>;
 }
 
 export const KYC_ACCOUNT_PROVISIONER = Symbol('KycAccountProvisioner');

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { registerErrorCodes } from '../common/errors/error-codes.js';
 import { KYC_ACCOUNT_PROVISIONER, type KycAccountProvisioner } from './kyc-account-provisioner.js';
 import { KycClientsFactory } from './kyc-clients.factory.js';
@@ -23,6 +25,7 @@ export class KycFlowKeysService {
     private readonly credentials: KycCredentialsService,
     private readonly clients: KycClientsFactory,
     @Inject(KYC_ACCOUNT_PROVISIONER) private readonly provisioner: KycAccountProvisioner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Makes sure a flow with exactly these technologies can be used (provisioning one if possible). */
@@ -32,6 +35,7 @@ export class KycFlowKeysService {
       name: `Kezek organisation ${organisationId} (${technologies.join(', ')})`,
       technologies,
       backendApiKey: await this.credentials.backendApiKey(organisationId),
+      webhookUrl: `${this.config.publicBaseUrl}/v1/kyc-webhooks/flows`,
     });
     if (!account) {
       throw new AppError('KYC_NOT_CONFIGURED', `This organisation has no identity flow with ${technologies.join(', ')}: set its API KEY with \`kezek org kyc set --flow ${technologies.join(',')}=<key>\``);

@@ -1,7 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FlowClient } from '../../src/kyc/flows/flow.client.js';
+import { KycCredentialsService } from '../../src/kyc/kyc-credentials.service.js';
+import { SandboxKycAccountsService } from '../../src/sandbox/kyc/sandbox-kyc-accounts.service.js';
 import { SandboxClock } from '../../src/sandbox/sandbox-clock.js';
 import { facePhotoPng } from '../../src/sandbox/kyc/domain/images.js';
 import { createOrganisation, startTestApp, type TestApp } from '../support/app.js';
 import { makePdf } from '../support/documents.js';
+import { until } from '../support/signing.js';
 import { IdentityDriver } from './support.js';
 
 const ALL = ['ED', 'F2F', 'LD'];
@@ -231,20 +237,24 @@ describe('identity before signing', () => {
     }
   });
 
-  it('the outcome from a provider webhook alone (no return to the link, no polling)', async () => {
+  it('the outcome from the provider’s webhook alone (no return to the link, no polling)', async () => {
     const created = await drive.envelope({ checks: ['liveness'] });
     const flow = await drive.pressSign(created.signers[0].link!);
+    // The person finishes the flow and never comes back; the sandbox's flow (opened by Kezek with Kezek's
+    // webhook URL) sends technology.end, and Kezek asks the result API.
     await drive.finishFlow(['LD'], flow.sessionId!, { outcome: 'pass' });
-    // The result API now has the outcome, but nothing asked it yet.
-    expect((await drive.view(created.id)).signers[0].identity!.status).toBe('IN_PROGRESS');
-    // A webhook for an unknown session is answered the same and changes nothing.
-    await drive.http.post('/v1/kyc-webhooks/flows').send({ id: 'w0', event: 'technology.end', session_id: '00000000-0000-4000-8000-000000000000', success: true }).expect(202);
-    await drive.http
-      .post('/v1/kyc-webhooks/flows')
-      .send({ id: 'w1', event: 'technology.end', session_id: flow.sessionId, created: new Date().toISOString(), success: true, flow_name: 'Flow LD', metadata: {}, data: {} })
-      .expect(202);
     const view = await drive.waitForIdentity(created.id, 'PASSED');
     expect(view.signers[0].identity!.attempts[0].status).toBe('PASSED');
+    const audit = await drive.http.get(`/v1/envelopes/${created.id}/audit`).set(drive.auth()).expect(200);
+    expect(audit.body.events.find((e: { type: string }) => e.type === 'identity.verified').data.trigger).toBe('webhook');
+  });
+
+  it('a webhook for an unknown session is answered the same and changes nothing', async () => {
+    const before = (await t.db.query(`SELECT count(*)::int AS n FROM identity_check WHERE status <> 'STARTED'`)) as { n: number }[];
+    await drive.http.post('/v1/kyc-webhooks/flows').send({ id: 'w0', event: 'technology.end', session_id: '00000000-0000-4000-8000-000000000000', success: true }).expect(202);
+    await drive.http.post('/v1/kyc-webhooks/flows').send('not json').expect(202);
+    const after = (await t.db.query(`SELECT count(*)::int AS n FROM identity_check WHERE status <> 'STARTED'`)) as { n: number }[];
+    expect(after[0].n).toBe(before[0].n);
   });
 
   it('a webhook body that claims a pass is not trusted: the result API decides', async () => {
@@ -323,16 +333,55 @@ describe('identity before signing: the outcome from polling alone', () => {
   });
   afterAll(() => t.close());
 
-  it('no return to the link, no webhook: the background poll asks the result API', async () => {
-    const drive = new IdentityDriver(t, await createOrganisation(t, 'Insurer'));
+  it('keys set as `kezek org kyc set` does, a flow with no webhook URL, no return: the background poll asks the result API', async () => {
+    const organisation = await createOrganisation(t, 'Insurer');
+    // The organisation's own flow (made in the sandbox cabinet without a webhook URL), configured by hand.
+    const cabinetFlow = await t.app.get(SandboxKycAccountsService).createFlow({ name: 'Liveness', technologies: 'LD' });
+    await t.app.get(KycCredentialsService).set(organisation.id, { backendApiKey: cabinetFlow.backendApiKey, flows: [{ technologies: ['LD'], apiKey: cabinetFlow.apiKey }] });
+    const drive = new IdentityDriver(t, organisation);
     const created = await drive.envelope({ checks: ['liveness'] });
     const flow = await drive.pressSign(created.signers[0].link!);
-    await drive.finishFlow(['LD'], flow.sessionId!, { outcome: 'fail', technology: 'LD', reason: 'FACE_NOT_FOUND' });
+    await drive.http.post(`/sandbox/automation/flows/${flow.sessionId}/complete`).set('x-api-key', cabinetFlow.apiKey).send({ outcome: 'fail', technology: 'LD', reason: 'FACE_NOT_FOUND' }).expect(200);
     const view = await drive.waitForIdentity(created.id, 'PENDING');
     expect(view.signers[0].identity).toMatchObject({ failedAttempts: 1 });
     expect(view.signers[0].identity!.attempts[0]).toMatchObject({ status: 'FAILED', failureReason: 'LIVENESS_FAILED' });
     const audit = await drive.http.get(`/v1/envelopes/${created.id}/audit`).set(drive.auth()).expect(200);
     const failed = audit.body.events.find((e: { type: string }) => e.type === 'identity.failed');
     expect(failed.data.trigger).toBe('poll');
+  });
+
+  it('the sandbox sends technology.start / technology.end to a flow’s webhook URL, after the state they announce', async () => {
+    const received: Record<string, unknown>[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push(JSON.parse(body) as Record<string, unknown>);
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const cabinetFlow = await t.app.get(SandboxKycAccountsService).createFlow({ name: 'Liveness and face', technologies: 'LD,F2F', webhookUrl: `http://127.0.0.1:${port}/hooks` });
+      const client = new FlowClient({ baseUrl: `${t.baseUrl}/sandbox/kyc`, flowUrl: `${t.baseUrl}/sandbox/remote`, apiKey: cabinetFlow.apiKey, timeoutMs: 30_000, retry: { attempts: 1, baseDelayMs: 10 } });
+      const { sessionId } = await client.createSession({ face2face: { photo1: facePhotoPng('900101300126').toString('base64') } });
+      const complete = await fetch(`${t.baseUrl}/sandbox/automation/flows/${sessionId}/complete`, { method: 'POST', headers: { 'x-api-key': cabinetFlow.apiKey, 'content-type': 'application/json' }, body: '{"outcome":"pass"}' });
+      expect(complete.status).toBe(200);
+      await until(async () => received.length >= 4, 'four flow webhooks');
+      expect(received.map((r) => [r.event, (r.data as { technology: string }).technology, r.success])).toEqual([
+        ['technology.start', 'LDHP', null],
+        ['technology.end', 'LDHP', true],
+        ['technology.start', 'F2F', null],
+        ['technology.end', 'F2F', true],
+      ]);
+      for (const body of received) {
+        expect(body).toMatchObject({ session_id: sessionId, flow_name: 'Liveness and face' });
+        expect(Object.keys(body).sort()).toEqual(['created', 'data', 'event', 'flow_name', 'id', 'metadata', 'session_id', 'success']);
+        expect(JSON.stringify(body)).not.toContain('photo1');
+      }
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isValidIin, makeIin } from '../../cms/iin.js';
@@ -13,6 +13,7 @@ import { SandboxClock } from '../sandbox-clock.js';
 import { SandboxPeopleService } from '../sandbox-people.service.js';
 import { API_CODE, apiCodes, FAILURE_REASONS, flowResultJson, isFailureReason, stepResult, TECHNOLOGY_INFO, type StepResult } from './domain/flow-steps.js';
 import { imageTypeOf } from './domain/images.js';
+import { flowWebhook, type FlowWebhookBody } from './domain/flow-webhooks.js';
 import { livenessVideo } from './domain/liveness-video.js';
 import { issueReportCertificate } from './domain/report-signer.js';
 import { signedTechnologyReport } from './domain/report-pdf.js';
@@ -118,6 +119,7 @@ export function skipsInput(metadata: Record<string, unknown>): boolean {
 @Injectable()
 export class SandboxFlowSessionsService {
   private reportSigner?: Promise<Signer>;
+  private readonly logger = new Logger('SandboxKyc');
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -146,6 +148,7 @@ export class SandboxFlowSessionsService {
         finishedAt: null,
       }),
     );
+    if (flow.webhookUrl && session.technologies[0]) this.send(flow.webhookUrl, flowWebhook('technology.start', session, flow.name, session.technologies[0], now));
     return { session_id: session.id, technologies: session.technologies };
   }
 
@@ -242,15 +245,25 @@ export class SandboxFlowSessionsService {
     return this.reportSigner;
   }
 
-  /** Runs `work` on the session locked, if it is still open; answers why not otherwise. */
+  /** Webhooks written by a transaction, sent once it has committed (never before the state they announce). */
+  private readonly outboxes = new WeakMap<EntityManager, { url: string; body: FlowWebhookBody }[]>();
+
+  /**
+   * Runs `work` on the session locked, if it is still open; answers why not otherwise. The flow webhooks its
+   * steps produced go out after the commit.
+   */
   private async locked<T>(sessionId: string, work: (session: SandboxKycFlowSession, manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (manager) => {
+    const outbox: { url: string; body: FlowWebhookBody }[] = [];
+    const result = await this.db.transaction(async (manager) => {
+      this.outboxes.set(manager, outbox);
       const session = await manager.getRepository(SandboxKycFlowSession).findOne({ where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
       if (!session) throw assumedError('FLOW_SESSION_NOT_FOUND');
       if (this.isExpired(session)) throw assumedError('FLOW_SESSION_EXPIRED');
       if (session.status !== 'STARTED') throw new ProviderApiError(400, 'Session is already finished');
       return work(session, manager);
     });
+    for (const { url, body } of outbox) this.send(url, body);
+    return result;
   }
 
   private async record(manager: EntityManager, session: SandboxKycFlowSession, result: StepResult): Promise<void> {
@@ -261,6 +274,32 @@ export class SandboxFlowSessionsService {
       session.finishedAt = this.clock.now();
     }
     await manager.getRepository(SandboxKycFlowSession).save(session);
+    const flow = await this.accounts.flowById(session.flowId, manager);
+    const outbox = this.outboxes.get(manager);
+    if (!flow.webhookUrl || !outbox) return;
+    const now = this.clock.now();
+    outbox.push({ url: flow.webhookUrl, body: flowWebhook('technology.end', session, flow.name, result.code, now, result.passed) });
+    const next = session.status === 'STARTED' ? session.technologies[session.step] : undefined;
+    if (next) outbox.push({ url: flow.webhookUrl, body: flowWebhook('technology.start', session, flow.name, next, now) });
+  }
+
+  /**
+   * Best effort, as a sandbox may be: a few tries with a short timeout, never holding up the person's page.
+   * The guides define no signature for these webhooks, so none is sent.
+   */
+  private send(url: string, body: FlowWebhookBody): void {
+    void (async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000), redirect: 'manual' });
+          if (response.status < 500) return;
+        } catch {
+          // tried again below
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500 * 4 ** attempt));
+      }
+      this.logger.debug({ sessionId: body.session_id, event: body.event }, 'sandbox flow webhook not delivered');
+    })();
   }
 
   /** The person passes or fails the technology they are at (not E-Document, which needs the OTP). */

@@ -49,9 +49,10 @@ export class SandboxKycAccountsService {
   }
 
   /** Creates a flow (and, without `clientId`, a new client for it), as the cabinet does. */
-  async createFlow(input: { name: string; technologies: string; clientId?: string }): Promise<CreatedSandboxFlow> {
+  async createFlow(input: { name: string; technologies: string; clientId?: string; webhookUrl?: string }): Promise<CreatedSandboxFlow> {
     const name = input.name?.trim();
     if (!name || name.length > 200) throw new AppError('VALIDATION_FAILED', 'name: 1 to 200 characters');
+    if (input.webhookUrl !== undefined && !isHttpUrl(input.webhookUrl)) throw new AppError('VALIDATION_FAILED', 'webhook URL: an http(s) URL of at most 2000 characters');
     const technologies = orderTechnologies(parseTechnologies(input.technologies));
     return this.db.transaction(async (manager) => {
       let client: SandboxKycClient | null;
@@ -69,7 +70,7 @@ export class SandboxKycAccountsService {
       }
       const key = generateKycKey('flw');
       const flow = await manager.getRepository(SandboxKycFlow).save(
-        manager.getRepository(SandboxKycFlow).create({ clientId: client.id, name, technologies, apiKeyPrefix: key.prefix, apiKeyHash: key.hash }),
+        manager.getRepository(SandboxKycFlow).create({ clientId: client.id, name, technologies, apiKeyPrefix: key.prefix, apiKeyHash: key.hash, webhookUrl: input.webhookUrl ?? null }),
       );
       return { apiKey: key.key, technologies, backendApiKey, flowId: flow.id, clientId: client.id };
     });
@@ -119,6 +120,15 @@ export class SandboxKycAccountsService {
     )) as [{ error: EDocumentErrorKind }[], number];
     const error = rows[0][0]?.error;
     if (error && Object.hasOwn(EDOCUMENT_ERRORS, error)) throw eDocumentError(error);
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  if (value.length > 2000) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
   }
 }
 

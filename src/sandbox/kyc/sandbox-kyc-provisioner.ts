@@ -7,9 +7,9 @@ import { SandboxKycAccountsService } from './sandbox-kyc-accounts.service.js';
 export class SandboxKycProvisioner implements KycAccountProvisioner {
   constructor(private readonly accounts: SandboxKycAccountsService) {}
 
-  async provision(request: { name: string; technologies: string[]; backendApiKey?: string }): Promise<{ flowApiKey: string; backendApiKey: string }> {
+  async provision(request: { name: string; technologies: string[]; backendApiKey?: string; webhookUrl?: string }): Promise<{ flowApiKey: string; backendApiKey: string }> {
     const clientId = request.backendApiKey ? (await this.accounts.clientByBackendKey(request.backendApiKey).catch(() => undefined))?.id : undefined;
-    const flow = await this.accounts.createFlow({ name: request.name.slice(0, 200), technologies: request.technologies.join(','), clientId });
+    const flow = await this.accounts.createFlow({ name: request.name.slice(0, 200), technologies: request.technologies.join(','), clientId, webhookUrl: request.webhookUrl });
     return { flowApiKey: flow.apiKey, backendApiKey: flow.backendApiKey };
   }
 }

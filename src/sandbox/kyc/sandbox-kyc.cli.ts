@@ -8,9 +8,9 @@ import { SandboxKycAccountsService } from './sandbox-kyc-accounts.service.js';
 export async function createSandboxFlowCommand(
   db: DataSource,
   secretsKey: Buffer,
-  options: { name: string; technologies: string; client?: string },
+  options: { name: string; technologies: string; client?: string; webhookUrl?: string },
 ): Promise<{ value: { apiKey: string; technologies: string[]; backendApiKey: string }; text: string }> {
-  const created = await new SandboxKycAccountsService(db, { secretsKey }).createFlow({ name: options.name, technologies: options.technologies, clientId: options.client });
+  const created = await new SandboxKycAccountsService(db, { secretsKey }).createFlow({ name: options.name, technologies: options.technologies, clientId: options.client, webhookUrl: options.webhookUrl });
   return {
     value: { apiKey: created.apiKey, technologies: created.technologies, backendApiKey: created.backendApiKey },
     text: [
@@ -34,8 +34,9 @@ export function registerSandboxKycCommands(sandbox: Command): void {
     .requiredOption('--name <name>', 'flow name')
     .requiredOption('--technologies <list>', 'comma-separated: LD, F2F, ED, DR (e.g. LD,F2F)')
     .option('--client <id>', 'add the flow to an existing sandbox client (same Backend Api Key)')
+    .option('--webhook-url <url>', 'where the flow sends technology.start / technology.end webhooks (e.g. <PUBLIC_BASE_URL>/v1/kyc-webhooks/flows)')
     .option('--json', 'print exactly {apiKey, technologies, backendApiKey} as JSON')
-    .action(async (options: { name: string; technologies: string; client?: string; json?: boolean }) => {
+    .action(async (options: { name: string; technologies: string; client?: string; webhookUrl?: string; json?: boolean }) => {
       const secretsKey = loadConfig().secretsKey;
       await withDatabase(async (db) => {
         const { value, text } = await createSandboxFlowCommand(db, secretsKey, options);

@@ -25,6 +25,8 @@ export class SandboxKycFlow {
   @Column('text', { array: true }) technologies: string[];
   @Column('text', { name: 'api_key_prefix' }) apiKeyPrefix: string;
   @Column('bytea', { name: 'api_key_hash' }) apiKeyHash: Buffer;
+  /** Where technology.start / technology.end webhooks go (the cabinet's setting); none when null. */
+  @Column('text', { name: 'webhook_url', nullable: true }) webhookUrl: string | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt: Date;
 }
 
