@@ -53,12 +53,33 @@ export class SignerIdentity1795390000000 implements MigrationInterface {
         received_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (check_id, technology)
       )`);
+    // Media the provider holds (liveness video, the state ID's face photo) is kept only when the organisation
+    // opts in, sealed, and deleted after its retention period.
+    await db.query(`ALTER TABLE kyc_credentials ADD COLUMN media_retention_days integer CHECK (media_retention_days BETWEEN 1 AND 3650)`);
+    await db.query(`
+      CREATE TABLE identity_media (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        check_id uuid NOT NULL REFERENCES identity_check(id) ON DELETE CASCADE,
+        organisation_id uuid NOT NULL REFERENCES organisation(id) ON DELETE CASCADE,
+        envelope_id uuid NOT NULL REFERENCES envelope(id) ON DELETE CASCADE,
+        kind text NOT NULL CHECK (kind IN ('liveness_video', 'edocument_face_photo')),
+        content_type text NOT NULL,
+        sealed text NOT NULL,
+        sha256 text NOT NULL,
+        size integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        delete_after timestamptz NOT NULL,
+        UNIQUE (check_id, kind)
+      )`);
+    await db.query(`CREATE INDEX identity_media_delete_after ON identity_media (delete_after)`);
     // The sandbox's flows can send technology.start / technology.end webhooks (the cabinet's webhook URL).
     await db.query(`ALTER TABLE sandbox.kyc_flow ADD COLUMN webhook_url text CHECK (length(webhook_url) <= 2000)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE sandbox.kyc_flow DROP COLUMN webhook_url`);
+    await db.query(`DROP TABLE identity_media`);
+    await db.query(`ALTER TABLE kyc_credentials DROP COLUMN media_retention_days`);
     await db.query(`DROP TABLE identity_report`);
     await db.query(`DROP TABLE identity_check`);
     await db.query(`DROP TABLE signer_identity`);

@@ -8,6 +8,7 @@ import { Signer } from '../envelopes/entities/signer.entity.js';
 import { SignerIdentity } from '../envelopes/entities/signer-identity.entity.js';
 import { IdentityCheckRow } from '../identity/identity-check.entity.js';
 import { IdentityReport } from '../identity/identity-report.entity.js';
+import { IdentityMedia } from '../identity/identity-media.entity.js';
 import { ApiKey } from '../organisations/api-key.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { KycCredentials } from '../kyc/kyc-credentials.entity.js';
@@ -32,6 +33,7 @@ export const entities = [
   SignerIdentity,
   IdentityCheckRow,
   IdentityReport,
+  IdentityMedia,
   DocumentSignature,
   SigningRound,
   RoundDocument,

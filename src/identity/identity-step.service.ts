@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, LessThanOrEqual } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -24,6 +24,8 @@ import { judgeIdentity, type IdentityVerdict } from './domain/identity-outcome.j
 import { IDENTITY_CHECK_QUEUE, type IdentityCheckJob } from './identity-check-job.js';
 import { IdentityCheckRow } from './identity-check.entity.js';
 import { IdentityReport } from './identity-report.entity.js';
+import { IdentityMedia } from './identity-media.entity.js';
+import { KycCredentialsService } from '../kyc/kyc-credentials.service.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
 import { REPORT_TECHNOLOGIES, type ReportTechnology } from '../kyc/flows/flow.types.js';
 import type { IdentityLinkState } from './identity-texts.js';
@@ -47,6 +49,8 @@ function reportTechnologies(result: FlowSessionResult): string[] {
 export const FLOW_SESSION_MS = 10 * 60_000;
 /** After its 10 minutes a session's result is asked once more; an answer still empty then is an expiry. */
 const DEADLINE_GRACE_MS = 60_000;
+/** The largest media item kept on opt-in (a liveness recording is seconds long). */
+const MAX_MEDIA_BYTES = 20 * 1024 * 1024;
 /** How long the return page waits for the result API to stop answering `{}` (it may for a few seconds). */
 const RETURN_WAIT_MS = 8_000;
 
@@ -74,6 +78,7 @@ export class IdentityStepService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly flows: KycFlowKeysService,
+    private readonly credentials: KycCredentialsService,
     private readonly transitions: EnvelopeTransitionsService,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
@@ -212,6 +217,8 @@ export class IdentityStepService {
   /** A job or a webhook asks how a check stands. */
   async checkById(job: IdentityCheckJob): Promise<void> {
     if (job.trigger === 'reports') return this.fetchReports(job.checkId, job.technologies ?? []);
+    if (job.trigger === 'media') return this.keepMedia(job.checkId);
+    if (job.trigger === 'media-retention') return void (await this.deleteExpiredMedia(new Date()));
     const row = await this.db.getRepository(IdentityCheckRow).findOneBy({ id: job.checkId });
     if (!row || row.status !== 'STARTED') return;
     const settled = await this.settle(row, job.trigger);
@@ -299,6 +306,10 @@ export class IdentityStepService {
       }
       // The signed reports are evidence: fetched after the commit, retried by the queue if the provider is slow.
       if (reports.length > 0) await this.jobs.send<IdentityCheckJob>(tx, IDENTITY_CHECK_QUEUE, { checkId: row.id, trigger: 'reports', technologies: reports });
+      // The provider's media only on the organisation's opt-in (docs/kyc.md).
+      if (verdict.status !== 'EXPIRED' && (await this.credentials.mediaRetentionDays(row.organisationId))) {
+        await this.jobs.send<IdentityCheckJob>(tx, IDENTITY_CHECK_QUEUE, { checkId: row.id, trigger: 'media' });
+      }
       if (verdict.status === 'FAILED' && attemptsLeft === 0) {
         await this.transitions.apply(tx, envelope, { type: 'IDENTITY_FAILED', signerId: row.signerId, reason: verdict.failureReason ?? 'CHECK_MISSING' }, { kind: 'system' });
       }
@@ -340,6 +351,72 @@ export class IdentityStepService {
         });
       });
     }
+  }
+
+  /**
+   * Keeps the provider's media of an attempt (the liveness video, the state ID's face photo), sealed, when the
+   * organisation opted in; each is deleted after the retention period by a job, and the keeping and the
+   * deletion are audit events (with the SHA-256, never the content).
+   */
+  async keepMedia(checkId: string): Promise<void> {
+    const row = await this.db.getRepository(IdentityCheckRow).findOneBy({ id: checkId });
+    const days = row ? await this.credentials.mediaRetentionDays(row.organisationId) : null;
+    if (!row || !days) return;
+    const client = await this.flows.client(row.organisationId, row.technologies);
+    const media: { kind: IdentityMedia['kind']; contentType: string; bytes: Uint8Array }[] = [];
+    if (row.results?.liveness) {
+      const video = await client.downloadLivenessVideo(row.sessionId);
+      media.push({ kind: 'liveness_video', contentType: video.contentType, bytes: video.bytes });
+    }
+    if (row.results?.edocument?.passed) {
+      const face = (await client.getResult(row.sessionId))?.edocument?.facePhoto;
+      if (face) media.push({ kind: 'edocument_face_photo', contentType: 'image/png', bytes: Buffer.from(face, 'base64') });
+    }
+    const deleteAfter = new Date(Date.now() + days * 24 * 60 * 60_000);
+    for (const item of media) {
+      if (item.bytes.length > MAX_MEDIA_BYTES) {
+        this.logger.warn({ checkId, kind: item.kind, size: item.bytes.length }, 'identity media larger than the cap: not kept');
+        continue;
+      }
+      await this.db.transaction(async (tx) => {
+        await this.transitions.lock(tx, row.organisationId, row.envelopeId);
+        const sha256 = sha256Hex(item.bytes);
+        const inserted = (await tx.query(
+          `INSERT INTO identity_media (check_id, organisation_id, envelope_id, kind, content_type, sealed, sha256, size, delete_after)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (check_id, kind) DO NOTHING RETURNING id`,
+          [checkId, row.organisationId, row.envelopeId, item.kind, item.contentType.slice(0, 100), this.box.seal(Buffer.from(item.bytes).toString('base64')), sha256, item.bytes.length, deleteAfter],
+        )) as { id: string }[];
+        if (inserted.length === 0) return;
+        await this.audit.append(tx, {
+          organisationId: row.organisationId,
+          envelopeId: row.envelopeId,
+          type: 'identity.media_kept',
+          actor: { kind: 'system' },
+          data: { checkId, attempt: row.attempt, sessionId: row.sessionId, mediaId: inserted[0].id, kind: item.kind, sha256, size: item.bytes.length, deleteAfter: deleteAfter.toISOString() },
+        });
+        await this.jobs.send<IdentityCheckJob>(tx, IDENTITY_CHECK_QUEUE, { checkId, trigger: 'media-retention' }, { startAfter: deleteAfter });
+      });
+    }
+  }
+
+  /** Deletes every kept identity media item past its retention (as of `now`), each with an audit event. */
+  async deleteExpiredMedia(now: Date): Promise<number> {
+    const due = await this.db.getRepository(IdentityMedia).find({ where: { deleteAfter: LessThanOrEqual(now) }, take: 500 });
+    for (const item of due) {
+      await this.db.transaction(async (tx) => {
+        await this.transitions.lock(tx, item.organisationId, item.envelopeId);
+        const deleted = await tx.getRepository(IdentityMedia).delete({ id: item.id });
+        if (!deleted.affected) return;
+        await this.audit.append(tx, {
+          organisationId: item.organisationId,
+          envelopeId: item.envelopeId,
+          type: 'identity.media_deleted',
+          actor: { kind: 'system' },
+          data: { checkId: item.checkId, mediaId: item.id, kind: item.kind, sha256: item.sha256, keptSince: item.createdAt.toISOString(), reason: 'retention period over' },
+        });
+      });
+    }
+    return due.length;
   }
 
   /** One start at a time per signer: an advisory lock on a connection of its own, no row lock held. */

@@ -14,5 +14,7 @@ export class KycCredentials {
   /** The E-Document "Backend Api Key". */
   @Column('text', { name: 'backend_api_key_sealed', nullable: true }) backendApiKeySealed: string | null;
   @Column('jsonb', { default: () => `'[]'::jsonb` }) flows: StoredFlowKey[];
+  /** Keep the provider's identity media (liveness video, state ID face photo), sealed, this many days; null: never kept. */
+  @Column('int', { name: 'media_retention_days', nullable: true }) mediaRetentionDays: number | null;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
 }

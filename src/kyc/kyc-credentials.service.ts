@@ -12,12 +12,15 @@ export interface KycCredentialsInput {
   backendApiKey?: string;
   /** Flows to add or replace, by their technologies. */
   flows?: { technologies: string[]; apiKey: string }[];
+  /** Days to keep the provider's identity media (sealed); null stops keeping it. */
+  mediaRetentionDays?: number | null;
 }
 
 export interface KycCredentialsView {
   organisationId: string;
   hasBackendApiKey: boolean;
   flows: { technologies: string[] }[];
+  mediaRetentionDays: number | null;
 }
 
 /** Parses "LD,F2F" into sorted, known, distinct technology codes. */
@@ -49,19 +52,22 @@ export class KycCredentialsStore {
     for (const flow of input.flows ?? []) {
       if (flow.apiKey.trim().length < MIN_KEY) throw new AppError('VALIDATION_FAILED', `flow key: at least ${MIN_KEY} characters`);
     }
+    const days = input.mediaRetentionDays;
+    if (days !== undefined && days !== null && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw new AppError('VALIDATION_FAILED', 'media retention: a whole number of days, 1 to 3650');
     return this.db.transaction(async (manager) => {
       const exists = await manager.query(`SELECT 1 FROM organisation WHERE id = $1`, [organisationId]);
       if ((exists as unknown[]).length === 0) throw new AppError('ORGANISATION_NOT_FOUND', `Organisation ${organisationId} not found`);
       const repository = manager.getRepository(KycCredentials);
-      const row = (await repository.findOne({ where: { organisationId }, lock: { mode: 'pessimistic_write' } })) ?? repository.create({ organisationId, backendApiKeySealed: null, flows: [] });
+      const row = (await repository.findOne({ where: { organisationId }, lock: { mode: 'pessimistic_write' } })) ?? repository.create({ organisationId, backendApiKeySealed: null, flows: [], mediaRetentionDays: null });
       if (input.backendApiKey !== undefined) row.backendApiKeySealed = this.box.seal(input.backendApiKey.trim());
       for (const flow of input.flows ?? []) {
         const technologies = parseTechnologies(flow.technologies.join(','));
         row.flows = [...row.flows.filter((f) => f.technologies.join(',') !== technologies.join(',')), { technologies, apiKeySealed: this.box.seal(flow.apiKey.trim()) }];
       }
+      if (days !== undefined) row.mediaRetentionDays = days;
       row.updatedAt = new Date();
       await repository.save(row);
-      return { organisationId, hasBackendApiKey: row.backendApiKeySealed !== null, flows: row.flows.map((f) => ({ technologies: f.technologies })) };
+      return { organisationId, hasBackendApiKey: row.backendApiKeySealed !== null, flows: row.flows.map((f) => ({ technologies: f.technologies })), mediaRetentionDays: row.mediaRetentionDays };
     });
   }
 
@@ -71,6 +77,11 @@ export class KycCredentialsStore {
     const row = await this.db.getRepository(KycCredentials).findOneBy({ organisationId });
     const flow = row?.flows.find((f) => f.technologies.join(',') === wanted);
     return flow ? this.box.open(flow.apiKeySealed) : undefined;
+  }
+
+  /** Days the organisation keeps the provider's identity media, or null when it keeps none. */
+  async mediaRetentionDays(organisationId: string): Promise<number | null> {
+    return (await this.db.getRepository(KycCredentials).findOneBy({ organisationId }))?.mediaRetentionDays ?? null;
   }
 
   async backendApiKey(organisationId: string): Promise<string | undefined> {

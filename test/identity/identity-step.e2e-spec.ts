@@ -4,6 +4,9 @@ import { FlowClient } from '../../src/kyc/flows/flow.client.js';
 import { KycCredentialsService } from '../../src/kyc/kyc-credentials.service.js';
 import { SandboxKycAccountsService } from '../../src/sandbox/kyc/sandbox-kyc-accounts.service.js';
 import { SandboxClock } from '../../src/sandbox/sandbox-clock.js';
+import { SecretBox } from '../../src/common/crypto/secret-box.js';
+import { sha256Hex } from '../../src/common/crypto/sha256.js';
+import { IdentityStepService } from '../../src/identity/identity-step.service.js';
 import { facePhotoPng } from '../../src/sandbox/kyc/domain/images.js';
 import { createOrganisation, startTestApp, type TestApp } from '../support/app.js';
 import { makePdf } from '../support/documents.js';
@@ -79,6 +82,44 @@ describe('identity before signing', () => {
     const verified = (await drive.webhookEvents(created.id)).find((e) => e.type === 'signer.identity_verified');
     expect(verified?.data.identity).toMatchObject({ attempt: 1, sessionId: flow.sessionId, status: 'PASSED', results: { face2face: { similarityPercent: 97.3 } } });
     expect(JSON.stringify(verified)).not.toContain('77011234567');
+    // Without the organisation's opt-in, no provider media (video, face photo) is kept.
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM identity_media WHERE envelope_id = $1`, [created.id]))[0].n).toBe(0);
+  });
+
+  it('keeps the provider’s media only on the organisation’s opt-in: sealed, deleted after its retention with an audit event', async () => {
+    const organisation = await createOrganisation(t, 'Archive-minded bank');
+    await t.app.get(KycCredentialsService).set(organisation.id, { mediaRetentionDays: 30 });
+    const archiving = new IdentityDriver(t, organisation);
+    const created = await archiving.envelope({ checks: ['liveness', 'face2face', 'edocument'] });
+    const flow = await archiving.pressSign(created.signers[0].link!);
+    await archiving.finishFlow(ALL, flow.sessionId!, { outcome: 'pass' });
+    expect((await archiving.comeBack(flow.location)).status).toBe(303);
+    const count = async () => ((await t.db.query(`SELECT count(*)::int AS n FROM identity_media WHERE envelope_id = $1`, [created.id])) as { n: number }[])[0].n;
+    await until(async () => (await count()) === 2, 'two media items kept');
+    const rows = (await t.db.query(`SELECT kind, sealed, sha256, delete_after FROM identity_media WHERE envelope_id = $1 ORDER BY kind`, [created.id])) as { kind: string; sealed: string; sha256: string; delete_after: Date }[];
+    expect(rows.map((r) => r.kind)).toEqual(['edocument_face_photo', 'liveness_video']);
+    const face = facePhotoPng('900101300126');
+    const box = new SecretBox(t.config.secretsKey);
+    // Sealed at rest: the stored text is not the photo; opened, it is the photo the provider holds.
+    expect(rows[0].sealed).not.toContain(face.toString('base64').slice(0, 40));
+    expect(Buffer.from(box.open(rows[0].sealed), 'base64').equals(face)).toBe(true);
+    expect(rows[0].sha256).toBe(sha256Hex(face));
+    const days = (rows[0].delete_after.getTime() - Date.now()) / (24 * 60 * 60_000);
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+    expect((await archiving.auditTypes(created.id)).filter((type) => type === 'identity.media_kept')).toHaveLength(2);
+
+    // Before the retention is over nothing goes; after it, each item is deleted and the deletion is in the chain.
+    const identity = t.app.get(IdentityStepService);
+    await identity.deleteExpiredMedia(new Date(Date.now() + 29 * 24 * 60 * 60_000));
+    expect(await count()).toBe(2);
+    await identity.deleteExpiredMedia(new Date(Date.now() + 31 * 24 * 60 * 60_000));
+    expect(await count()).toBe(0);
+    const audit = await archiving.http.get(`/v1/envelopes/${created.id}/audit`).set(archiving.auth()).expect(200);
+    expect(audit.body.chainValid).toBe(true);
+    const deletions = audit.body.events.filter((e: { type: string }) => e.type === 'identity.media_deleted');
+    expect(deletions.map((e: { data: { kind: string; sha256: string } }) => e.data.kind).sort()).toEqual(['edocument_face_photo', 'liveness_video']);
+    expect(deletions.find((e: { data: { kind: string } }) => e.data.kind === 'edocument_face_photo').data.sha256).toBe(sha256Hex(face));
   });
 
   it('liveness failed, then passed on retry; the reason is shown in the signer’s language', async () => {

@@ -36,6 +36,7 @@ describe('kezek sandbox flow create / kezek org kyc set', () => {
       organisationId: organisation.id,
       hasBackendApiKey: true,
       flows: [{ technologies: ['F2F', 'LD'] }],
+      mediaRetentionDays: null,
     });
     await expect(store.flowKey(organisation.id, ['LD', 'F2F'])).resolves.toBe(flowKey);
     await expect(store.flowKey(organisation.id, ['LD'])).resolves.toBeUndefined();
@@ -45,5 +46,9 @@ describe('kezek sandbox flow create / kezek org kyc set', () => {
     expect(raw).not.toContain('bbbbbbbb');
     await expect(store.set('00000000-0000-4000-8000-000000000000', { backendApiKey: backendKey })).rejects.toThrow(/not found/);
     await expect(store.set(organisation.id, { flows: [{ technologies: ['LD'], apiKey: 'short' }] })).rejects.toThrow(/at least 16/);
+    // Keeping the provider's identity media is an opt-in, in days.
+    await expect(store.set(organisation.id, { mediaRetentionDays: 0 })).rejects.toThrow(/1 to 3650/);
+    await expect(store.set(organisation.id, { mediaRetentionDays: 30 })).resolves.toMatchObject({ mediaRetentionDays: 30, flows: [{ technologies: ['F2F', 'LD'] }] });
+    await expect(store.mediaRetentionDays(organisation.id)).resolves.toBe(30);
   });
 });
