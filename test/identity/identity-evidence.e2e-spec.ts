@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { zipSync, unzipSync, type Zippable } from 'fflate';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,10 @@ import { until } from '../support/signing.js';
 import { describeWithTools, pdfToText, PDFTOTEXT } from '../support/system-tools.js';
 import { binaryParser, waitForArchives } from '../support/verification.js';
 import { IdentityDriver } from './support.js';
+
+// Each test walks a signer through the provider flow, Cloud EDS and background jobs over HTTP: minutes on a
+// loaded shared machine, not the default 60 s.
+jest.setTimeout(240_000);
 
 async function kezek(...args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -52,7 +57,7 @@ describe('identity evidence', () => {
     await drive.waitForStatus(created.id, 'COMPLETED');
     await waitForArchives(drive, created.id, 1);
     // The reports are fetched in the background after each verdict: liveness of attempt 1, liveness and Face2Face of attempt 2.
-    await until(async () => ((await t.db.query(`SELECT count(*)::int AS n FROM identity_report WHERE envelope_id = $1`, [created.id])) as { n: number }[])[0].n === 3, 'three identity reports');
+    await until(async () => ((await t.db.query(`SELECT count(*)::int AS n FROM identity_report WHERE envelope_id = $1`, [created.id])) as { n: number }[])[0].n === 3, 'three identity reports', 120_000);
 
     const res = await drive.http.get(`/v1/envelopes/${created.id}/evidence.zip`).set(drive.auth()).buffer(true).parse(binaryParser).expect(200);
     files = unzipSync(res.body as Buffer);

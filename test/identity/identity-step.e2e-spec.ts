@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlowClient } from '../../src/kyc/flows/flow.client.js';
@@ -12,6 +13,10 @@ import { createOrganisation, startTestApp, type TestApp } from '../support/app.j
 import { makePdf } from '../support/documents.js';
 import { until } from '../support/signing.js';
 import { IdentityDriver } from './support.js';
+
+// Each test walks a signer through the provider flow, Cloud EDS and background jobs over HTTP: minutes on a
+// loaded shared machine, not the default 60 s.
+jest.setTimeout(240_000);
 
 const ALL = ['ED', 'F2F', 'LD'];
 
@@ -95,7 +100,7 @@ describe('identity before signing', () => {
     await archiving.finishFlow(ALL, flow.sessionId!, { outcome: 'pass' });
     expect((await archiving.comeBack(flow.location)).status).toBe(303);
     const count = async () => ((await t.db.query(`SELECT count(*)::int AS n FROM identity_media WHERE envelope_id = $1`, [created.id])) as { n: number }[])[0].n;
-    await until(async () => (await count()) === 2, 'two media items kept');
+    await until(async () => (await count()) === 2, 'two media items kept', 120_000);
     const rows = (await t.db.query(`SELECT kind, sealed, sha256, delete_after FROM identity_media WHERE envelope_id = $1 ORDER BY kind`, [created.id])) as { kind: string; sealed: string; sha256: string; delete_after: Date }[];
     expect(rows.map((r) => r.kind)).toEqual(['edocument_face_photo', 'liveness_video']);
     const face = facePhotoPng('900101300126');
@@ -409,7 +414,7 @@ describe('identity before signing: the outcome from polling alone', () => {
       const { sessionId } = await client.createSession({ face2face: { photo1: facePhotoPng('900101300126').toString('base64') } });
       const complete = await fetch(`${t.baseUrl}/sandbox/automation/flows/${sessionId}/complete`, { method: 'POST', headers: { 'x-api-key': cabinetFlow.apiKey, 'content-type': 'application/json' }, body: '{"outcome":"pass"}' });
       expect(complete.status).toBe(200);
-      await until(async () => received.length >= 4, 'four flow webhooks');
+      await until(async () => received.length >= 4, 'four flow webhooks', 120_000);
       expect(received.map((r) => [r.event, (r.data as { technology: string }).technology, r.success])).toEqual([
         ['technology.start', 'LDHP', null],
         ['technology.end', 'LDHP', true],

@@ -81,7 +81,7 @@ export class IdentityDriver extends SigningDriver {
     return until(async () => {
       const view = await this.view(id);
       return view.signers[0].identity?.status === status ? view : undefined;
-    }, `identity to be ${status}`);
+    }, `identity to be ${status}`, 120_000);
   }
 
   async webhookEvents(envelopeId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
