@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
@@ -26,6 +26,7 @@ import { ENVELOPE_EXPIRE_QUEUE } from './envelope-jobs.js';
 import { KycFlowKeysService } from '../kyc/kyc-flow-keys.service.js';
 import { decodePhoto, technologiesOf } from './domain/identity-requirement.js';
 import { SignerIdentity } from './entities/signer-identity.entity.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 
 export interface IncomingDocument {
   name: string;
@@ -155,7 +156,7 @@ export class EnvelopesService {
           position,
           name: document.name,
           size: document.bytes.length,
-          sha256: createHash('sha256').update(document.bytes).digest('hex'),
+          sha256: sha256Hex(document.bytes),
           content: document.bytes,
         })),
       );
@@ -173,7 +174,7 @@ export class EnvelopesService {
         data: {
           title: envelope.title,
           documentType,
-          documents: documents.map((d) => ({ name: d.name, size: d.bytes.length, sha256: createHash('sha256').update(d.bytes).digest('hex') })),
+          documents: documents.map((d) => ({ name: d.name, size: d.bytes.length, sha256: sha256Hex(d.bytes) })),
           signers: signers.map((s, index) => ({
             id: s.id,
             fullName: s.fullName,
