@@ -1,7 +1,7 @@
 import { endpointWantsEvent, isWebhookEventType, WEBHOOK_EVENT_FILTERS, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_WILDCARDS } from './webhook-event-types.js';
 
 describe('webhook event types', () => {
-  it('lists the events of the envelope issue', () => {
+  it('lists the events of the envelope issue and of identity before signing', () => {
     expect(WEBHOOK_EVENT_TYPES).toEqual([
       'envelope.sent',
       'envelope.completed',
@@ -14,11 +14,13 @@ describe('webhook event types', () => {
       'signer.signed',
       'signer.declined',
       'signer.failed',
+      'signer.identity_verified',
+      'signer.identity_failed',
       'round.canceled',
       'round.rejected',
     ]);
     expect(WEBHOOK_EVENT_WILDCARDS).toEqual(['envelope.*', 'signer.*', 'round.*']);
-    expect(WEBHOOK_EVENT_FILTERS).toHaveLength(16);
+    expect(WEBHOOK_EVENT_FILTERS).toHaveLength(18);
   });
 
   it.each([
