@@ -49,8 +49,15 @@ export { DEFAULT_LIMITS, type CmsLimits } from './signed-data.js';
 export { DEFAULT_BUDGET, type VerificationBudget } from './budget.js';
 export { CmsError, CmsFormatError, CmsCertificateError, CmsMergeError, type CmsMergeErrorCode } from './cms.errors.js';
 export { algorithmName } from './oids.js';
+export { RevocationChecker, type RevocationCheckerOptions } from './revocation/revocation-checker.js';
+export type { PkiHttpPort, RevocationAnswer, RevocationOptions, RevocationPolicy } from './revocation/revocation-port.js';
+export { readTstInfo, type TstInfo } from './tst-info.js';
 export {
   EXIT_CODE,
+  REVOCATION_NOT_CHECKED,
+  type RevocationSummary,
+  type TimestampSummary,
+  type ValidityTime,
   type CertificateSummary,
   type CheckStatus,
   type ContentSummary,

@@ -1,4 +1,4 @@
-import type { VerificationReport } from '../../cms/index.js';
+import { REVOCATION_NOT_CHECKED, type VerificationReport } from '../../cms/index.js';
 import { maskIin, maskReport, publicSigners } from './public-report.js';
 import { sniffUpload } from './upload-kind.js';
 
@@ -11,6 +11,10 @@ const report: VerificationReport = {
       signer: { iin: '900101300126', bin: null, commonName: 'ӘЛИЕВ НҰРЛАН', surname: 'ӘЛИЕВ', givenName: null, organization: null },
       certificate: { serialNumber: '0a', issuer: 'CN=Test CA, C=KZ', subject: 'CN=ӘЛИЕВ НҰРЛАН, SERIALNUMBER=IIN900101300126, C=KZ', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', sha256: 'ab' },
       signingTime: '2026-05-01T10:00:00.000Z',
+      validityTime: { time: '2026-05-01T10:00:00.000Z', source: 'signingTime' },
+      timestamp: null,
+      revocation: { ...REVOCATION_NOT_CHECKED },
+      warnings: [],
       digestAlgorithm: 'SHA-256',
       signatureAlgorithm: 'RSA',
       indication: 'TOTAL_PASSED',
@@ -22,6 +26,7 @@ const report: VerificationReport = {
   depth: 1,
   message: 'ok',
   chainChecked: true,
+  warnings: [],
 };
 
 describe('public report', () => {
