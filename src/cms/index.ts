@@ -38,7 +38,7 @@
  * checks and bytes hashed per verification; RSA keys above 4096 bits or with an exponent other than 65537
  * are refused (INDETERMINATE).
  */
-export { verifyCms, verifyCmsSync, type VerifyCmsOptions } from './verify-cms.js';
+export { outermostSignatureValues, verifyCms, verifyCmsSync, type VerifyCmsOptions } from './verify-cms.js';
 export { extractContent, type ExtractedContent } from './extract-content.js';
 export { mergeSignedData, type MergeOptions } from './merge-signed-data.js';
 export { parseIin, isValidIin, type IinInfo } from './iin.js';

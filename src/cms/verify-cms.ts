@@ -1,4 +1,4 @@
-import { contentDigest, digestSegments, nodeDigest, verifySignature } from './algorithms.js';
+import { contentDigest, digestSegments, verifySignature } from './algorithms.js';
 import { BudgetMeter, DEFAULT_BUDGET, type VerificationBudget } from './budget.js';
 import { chainAt, findChainPath, sameName, type ChainResult } from './chain.js';
 import { CertificatePool, normalisedName } from './certificate-pool.js';
@@ -32,6 +32,11 @@ export interface VerifyCmsOptions {
   limits?: Partial<CmsLimits>;
   /** Work allowed for this verification (default DEFAULT_BUDGET); public routes pass less. */
   budget?: Partial<VerificationBudget>;
+  /**
+   * RFC 3161 timestamp tokens kept beside the CMS (Kezek timestamps accepted signatures itself): each is
+   * used for the signature whose value its messageImprint hashes, like an embedded signatureTimeStampToken.
+   */
+  timestampTokens?: Uint8Array[];
   /** Revocation checks (OCSP, CRL) of signing certificates, by verifyCms only (they need the network). */
   revocation?: RevocationOptions;
 }
@@ -84,6 +89,32 @@ interface Context {
   meter: BudgetMeter;
   /** Paths found per certificate (by SHA-256): co-signers sharing a certificate pay for its chain once. */
   chains: Map<string, ChainResult>;
+  /** Tokens given beside the CMS, with their TSTInfo when readable. */
+  externalTokens: { token: Uint8Array; info: TstInfo | null }[];
+}
+
+/** Most tokens accepted beside one CMS. */
+const MAX_EXTERNAL_TOKENS = 256;
+
+function externalToken(token: Uint8Array): { token: Uint8Array; info: TstInfo | null } {
+  try {
+    const layer = readSignedDataLayer(token);
+    return { token, info: layer.content && layer.eContentType === OID.tstInfo ? readTstInfo(contentBytes(layer.content)) : null };
+  } catch (error) {
+    if (error instanceof CmsFormatError) return { token, info: null };
+    throw error;
+  }
+}
+
+/** The tokens given beside the CMS whose imprint is this signature value's hash. */
+function externalTokensFor(signature: Uint8Array, ctx: Context): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  for (const { token, info } of ctx.externalTokens) {
+    const hash = info ? contentDigest(info.hashAlgorithm) : null;
+    if (!info || !hash || !ctx.meter.hash(signature.length)) continue;
+    if (digestSegments(hash, [signature]).equals(asBuffer(info.hashedMessage))) found.push(token);
+  }
+  return found;
 }
 
 /** Most certificates tried for one signer identifier (several can claim it; only one can verify). */
@@ -187,7 +218,7 @@ function verifyTimestampToken(token: Uint8Array, signatureValue: Uint8Array, dep
     if (error instanceof CmsFormatError) return failed(`malformed token (${error.message})`);
     throw error;
   }
-  const hash = nodeDigest(info.hashAlgorithm) ?? contentDigest(info.hashAlgorithm);
+  const hash = contentDigest(info.hashAlgorithm);
   if (!hash) return failed(`imprint algorithm ${algorithmName(info.hashAlgorithm)} cannot be computed here`, info);
   if (!ctx.meter.hash(signatureValue.length)) return failed(ctx.meter.exhausted!, info);
   if (!digestSegments(hash, [signatureValue]).equals(asBuffer(info.hashedMessage))) return failed('its messageImprint is not the hash of this signature value', info);
@@ -278,8 +309,15 @@ function verifySigner(layer: SignedDataLayer, layerCerts: Set<ParsedCertificate>
     if (signer.unsignedAttrsProblem) {
       timestamp = { status: 'failed', genTime: null, serialNumber: null, tsa: null, policy: null, message: `the unsigned attributes cannot be read (${signer.unsignedAttrsProblem})` };
     }
-    for (const token of signer.timestampTokens) {
+    const embedded = new Set(signer.timestampTokens);
+    for (const token of [...signer.timestampTokens, ...externalTokensFor(signer.signature, ctx)]) {
       const verified = verifyTimestampToken(token, signer.signature, depth, ctx);
+      if (!verified.genTime && !embedded.has(token)) {
+        // A token kept beside the CMS is the verifier's own addition: if it proves nothing, the signature
+        // is judged as if it were not there, and the report says so.
+        warnings.push(verified.summary.message);
+        continue;
+      }
       if (verified.genTime && (!provenTime || verified.genTime < provenTime)) {
         provenTime = verified.genTime;
         timestamp = verified.summary;
@@ -438,7 +476,8 @@ function analyse(input: Uint8Array | string, options: VerifyCmsOptions): Analysi
   });
   for (const cert of [...extra, ...anchors]) pool.add(cert);
   const meter = new BudgetMeter({ ...DEFAULT_BUDGET, ...options.budget });
-  const ctx: Context = { pool, anchors, now: options.now ?? new Date(), digests: new DigestCache(), meter, chains: new Map() };
+  const externalTokens = (options.timestampTokens ?? []).slice(0, MAX_EXTERNAL_TOKENS).map(externalToken);
+  const ctx: Context = { pool, anchors, now: options.now ?? new Date(), digests: new DigestCache(), meter, chains: new Map(), externalTokens };
 
   const outcomes: SignerOutcome[] = [];
   const layerProblems: string[] = [];
@@ -511,4 +550,12 @@ export async function verifyCms(input: Uint8Array | string, options: VerifyCmsOp
     await judgeRevocation(analysis.outcomes, options.revocation);
   }
   return summarise(analysis);
+}
+
+/**
+ * The signature values of the outermost SignedData's signerInfos, in order: what a signature timestamp's
+ * messageImprint hashes. Throws CmsFormatError on input that is not a CMS.
+ */
+export function outermostSignatureValues(input: Uint8Array | string): Uint8Array[] {
+  return readSignedDataLayer(decodeCmsInput(input, DEFAULT_LIMITS.maxInputBytes)).signerInfos.map((s) => s.signature);
 }
