@@ -20,7 +20,12 @@
  *   TOTAL_FAILED/FORMAT_FAILURE). Kazakhstan GOST 34.10-2015 signatures with Streebog digests (1.2.398.3.10…)
  *   are verified (./gost); GOST 34.310-2004 and other GOST are INDETERMINATE/UNSUPPORTED_ALGORITHM, named.
  *   Throws CmsCertificateError only for unreadable trustAnchors/extraCertificates.
- *   `verifyCmsSync` is the same, synchronous.
+ *   Validity (and revocation) is judged at the genTime of a verified RFC 3161 signature timestamp (embedded
+ *   id-aa-signatureTimeStampToken, or `timestampTokens` given beside the CMS), else at the claimed signingTime,
+ *   else at `now`; each signature reports `validityTime {time, source}`, `timestamp`, `revocation`, `warnings`.
+ *   With `revocation: {policy, checker}` (a RevocationChecker over a PkiHttpPort) each signing certificate whose
+ *   chain passed is checked by OCSP, then CRL.
+ *   `verifyCmsSync` is the same without revocation (it needs the network), synchronous.
  *
  * - `extractContent(input, options?) → { content, sha256, type, depth }`: the innermost content without
  *   verifying. Throws CmsFormatError on garbage or when the content is detached.

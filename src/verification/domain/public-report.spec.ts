@@ -40,7 +40,12 @@ describe('public report', () => {
 
   it('lists signers in signing order with time, issuer and masked IIN', () => {
     expect(publicSigners(report)).toEqual([
-      { order: 1, name: 'ӘЛИЕВ НҰРЛАН', organization: null, iin: '********0126', signingTime: '2026-05-01T10:00:00.000Z', certificate: { serialNumber: '0a', issuer: 'CN=Test CA, C=KZ' }, indication: 'TOTAL_PASSED' },
+      { order: 1, name: 'ӘЛИЕВ НҰРЛАН', organization: null, iin: '********0126', signingTime: '2026-05-01T10:00:00.000Z', certificate: { serialNumber: '0a', issuer: 'CN=Test CA, C=KZ' }, indication: 'TOTAL_PASSED',
+        validityTime: { time: '2026-05-01T10:00:00.000Z', source: 'signingTime' },
+        timestamp: null,
+        revocation: { status: 'not-checked', source: null, revokedAt: null },
+        warnings: [],
+      },
     ]);
   });
 
