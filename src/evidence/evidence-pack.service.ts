@@ -21,7 +21,7 @@ import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity
 import { RevocationService } from '../trust/revocation.service.js';
 import { TimestampsService } from '../trust/timestamps.service.js';
 import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
-import { maskIin } from '../verification/domain/public-report.js';
+import { maskIin } from '../common/domain/pii-mask.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
 import { EvidenceSealService } from './evidence-seal.service.js';
 import { buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';

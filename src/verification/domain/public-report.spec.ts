@@ -1,5 +1,6 @@
 import { REVOCATION_NOT_CHECKED, type VerificationReport } from '../../cms/index.js';
-import { maskIin, maskReport, publicSigners } from './public-report.js';
+import { maskIin } from '../../common/domain/pii-mask.js';
+import { maskReport, publicSigners } from './public-report.js';
 import { sniffUpload } from './upload-kind.js';
 
 const report: VerificationReport = {
