@@ -52,6 +52,8 @@ const ALLOWED: Record<string, string> = {
   // TRUST_PROXY is validated at boot with the same parser the app uses for client addresses.
   'config/app-config.ts -> common/http/client-address.ts': 'one parser',
   'sandbox/kyc/sandbox-kyc.cli.ts -> cli/cli-database.ts': 'cli helper',
+  // The pages' language switch uses the one Language type that domain code shares.
+  'web/language.ts -> common/domain/language.ts': 'one language type',
 };
 
 function productionFiles(dir: string): string[] {
