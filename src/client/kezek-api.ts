@@ -630,12 +630,30 @@ export interface components {
             /** @description 1 = signed first */
             order: number;
             organization: string | null;
+            revocation: components["schemas"]["RevocationStatusDto"];
             /**
              * Format: date-time
              * @description The signingTime attribute of the CMS
              */
             signingTime: string | null;
+            /** @description Why not TOTAL_PASSED: FORMAT_FAILURE, HASH_FAILURE, SIG_CRYPTO_FAILURE, REVOKED (revoked before the validity time), NO_SIGNING_CERTIFICATE_FOUND, NO_CERTIFICATE_CHAIN_FOUND, OUT_OF_BOUNDS_NO_POE, SIGNED_DATA_NOT_FOUND, UNSUPPORTED_ALGORITHM, CHAIN_CONSTRAINTS_FAILURE, TIMESTAMP_FAILURE, REVOKED_NO_POE (revoked after a time nothing proves), TRY_LATER (revocation unknown under REVOCATION=hard), GENERIC */
             subIndication?: string;
+            /** @description The signature timestamp, embedded or obtained by this instance (TSA_URL) */
+            timestamp: components["schemas"]["SignatureTimestampDto"] | null;
+            validityTime: components["schemas"]["ValidityTimeDto"];
+            /** @description What does not change the indication but a relying party should know (e.g. revocation unknown under REVOCATION=soft) */
+            warnings: string[];
+        };
+        RevocationStatusDto: {
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @enum {string|null} */
+            source: "ocsp" | "crl" | null;
+            /**
+             * @description not-checked: REVOCATION=off on this instance
+             * @enum {string}
+             */
+            status: "good" | "revoked" | "unknown" | "not-checked";
         };
         RoundViewDto: {
             /** @description 1 for the signer’s first provider session, 2 for the next… */
@@ -668,6 +686,22 @@ export interface components {
             sessionId: string;
             /** @enum {string} */
             status: "STARTING" | "STARTED" | "PROCESS" | "FINISHED" | "CANCELED" | "RELEASED";
+        };
+        SignatureTimestampDto: {
+            /**
+             * Format: date-time
+             * @description The token's genTime
+             */
+            genTime: string | null;
+            /** @description The token's serial number, hex */
+            serialNumber: string | null;
+            /**
+             * @description passed: the token verifies (TSA signature, imprint of this signature, TSA chain to the anchors, timeStamping purpose)
+             * @enum {string}
+             */
+            status: "passed" | "failed";
+            /** @description The TSA: the name in the token, else its certificate subject */
+            tsa: string | null;
         };
         SignerIdentityDto: {
             /**
@@ -771,6 +805,18 @@ export interface components {
             /** @description Where events are POSTed. https only; the host must resolve to public addresses (checked now and before every delivery). */
             url?: string;
         };
+        ValidityTimeDto: {
+            /**
+             * @description What proves that time: a verified RFC 3161 timestamp (genTime), the signingTime the signer claims (no proof), or, with neither, the time of verification
+             * @enum {string}
+             */
+            source: "timestamp" | "signingTime" | "verificationTime";
+            /**
+             * Format: date-time
+             * @description The time the signing certificate's validity and revocation were judged at
+             */
+            time: string;
+        };
         VerificationResultDto: {
             /** @description Only when the file matched */
             envelope: components["schemas"]["VerifiedEnvelopeDto"] | null;
@@ -783,7 +829,7 @@ export interface components {
              */
             match: "original" | "archive-copy" | "cms" | "none";
             message: string;
-            /** @description The verification report (indication, subIndication, signatures with signer, certificate, signingTime, algorithms, checks; content; depth), IINs masked */
+            /** @description The verification report, IINs masked: indication, subIndication, chainChecked, warnings; signatures with signer, certificate, signingTime (claimed), validityTime {time, source: timestamp|signingTime|verificationTime}, timestamp {status, genTime, serialNumber, tsa, policy, message}, revocation {status: good|revoked|unknown|not-checked, source: ocsp|crl, url, thisUpdate, revokedAt, reason, message}, warnings, algorithms, checks; content; depth */
             report: {
                 [key: string]: unknown;
             } | null;

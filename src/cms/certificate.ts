@@ -97,6 +97,14 @@ export interface ParsedCertificate {
   basicConstraints: { ca: boolean; pathLength: number | null } | null;
   subjectKeyIdentifier: Uint8Array | null;
   authorityKeyIdentifier: Uint8Array | null;
+  /** extendedKeyUsage purposes (OIDs); null when the certificate has no such extension. */
+  extendedKeyUsage: Set<string> | null;
+  /** OCSP responder URLs from authorityInfoAccess. */
+  ocspUrls: string[];
+  /** CRL URLs from cRLDistributionPoints (full names only). */
+  crlUrls: string[];
+  /** id-pkix-ocsp-nocheck: a delegated OCSP responder's certificate that is not itself checked. */
+  ocspNoCheck: boolean;
 }
 
 const NAME_TYPES: Record<string, string> = {
@@ -226,10 +234,36 @@ function readExtensions(buf: Uint8Array, tlv: Tlv, cert: X509): void {
         cert.authorityKeyIdentifier = keyId ? contentOf(buf, keyId) : null;
         break;
       }
+      case OID.extendedKeyUsage:
+        cert.extendedKeyUsage = new Set(children(buf, expectTag(inner, TAG.SEQUENCE, 'extended key usage'), 64).map((purpose) => readOid(buf, purpose)));
+        break;
+      case OID.authorityInfoAccess:
+        for (const access of children(buf, expectTag(inner, TAG.SEQUENCE, 'authority information access'), 16)) {
+          const [method, location] = children(buf, expectTag(access, TAG.SEQUENCE, 'access description'), 2);
+          if (readOid(buf, method) === OID.ocsp && location?.tag === URI_TAG) cert.ocspUrls.push(readUri(buf, location));
+        }
+        break;
+      case OID.crlDistributionPoints:
+        for (const point of children(buf, expectTag(inner, TAG.SEQUENCE, 'CRL distribution points'), 16)) {
+          const name = children(buf, expectTag(point, TAG.SEQUENCE, 'distribution point'), 3).find((item) => item.tag === 0xa0);
+          const fullName = name ? children(buf, name, 1).find((item) => item.tag === 0xa0) : undefined;
+          for (const general of fullName ? children(buf, fullName, 16) : []) if (general.tag === URI_TAG) cert.crlUrls.push(readUri(buf, general));
+        }
+        break;
+      case OID.ocspNoCheck:
+        cert.ocspNoCheck = true;
+        break;
       default:
         break;
     }
   }
+}
+
+/** GeneralName uniformResourceIdentifier: [6] IMPLICIT IA5String. */
+const URI_TAG = 0x86;
+
+function readUri(buf: Uint8Array, tlv: Tlv): string {
+  return asBuffer(contentOf(buf, tlv)).toString('latin1');
 }
 
 /** Parses one DER certificate; throws CmsFormatError if it is not one. */
@@ -255,6 +289,10 @@ class X509 implements ParsedCertificate {
   basicConstraints: { ca: boolean; pathLength: number | null } | null = null;
   subjectKeyIdentifier: Uint8Array | null = null;
   authorityKeyIdentifier: Uint8Array | null = null;
+  extendedKeyUsage: Set<string> | null = null;
+  ocspUrls: string[] = [];
+  crlUrls: string[] = [];
+  ocspNoCheck = false;
   private digest: string | null = null;
 
   constructor(readonly der: Buffer) {

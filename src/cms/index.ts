@@ -20,7 +20,12 @@
  *   TOTAL_FAILED/FORMAT_FAILURE). Kazakhstan GOST 34.10-2015 signatures with Streebog digests (1.2.398.3.10…)
  *   are verified (./gost); GOST 34.310-2004 and other GOST are INDETERMINATE/UNSUPPORTED_ALGORITHM, named.
  *   Throws CmsCertificateError only for unreadable trustAnchors/extraCertificates.
- *   `verifyCmsSync` is the same, synchronous.
+ *   Validity (and revocation) is judged at the genTime of a verified RFC 3161 signature timestamp (embedded
+ *   id-aa-signatureTimeStampToken, or `timestampTokens` given beside the CMS), else at the claimed signingTime,
+ *   else at `now`; each signature reports `validityTime {time, source}`, `timestamp`, `revocation`, `warnings`.
+ *   With `revocation: {policy, checker}` (a RevocationChecker over a PkiHttpPort) each signing certificate whose
+ *   chain passed is checked by OCSP, then CRL.
+ *   `verifyCmsSync` is the same without revocation (it needs the network), synchronous.
  *
  * - `extractContent(input, options?) → { content, sha256, type, depth }`: the innermost content without
  *   verifying. Throws CmsFormatError on garbage or when the content is detached.
@@ -38,7 +43,7 @@
  * checks and bytes hashed per verification; RSA keys above 4096 bits or with an exponent other than 65537
  * are refused (INDETERMINATE).
  */
-export { verifyCms, verifyCmsSync, type VerifyCmsOptions } from './verify-cms.js';
+export { outermostSignatureValues, verifyCms, verifyCmsSync, type VerifyCmsOptions } from './verify-cms.js';
 export { extractContent, type ExtractedContent } from './extract-content.js';
 export { mergeSignedData, type MergeOptions } from './merge-signed-data.js';
 export { parseIin, isValidIin, type IinInfo } from './iin.js';
@@ -49,8 +54,15 @@ export { DEFAULT_LIMITS, type CmsLimits } from './signed-data.js';
 export { DEFAULT_BUDGET, type VerificationBudget } from './budget.js';
 export { CmsError, CmsFormatError, CmsCertificateError, CmsMergeError, type CmsMergeErrorCode } from './cms.errors.js';
 export { algorithmName } from './oids.js';
+export { RevocationChecker, type RevocationCheckerOptions } from './revocation/revocation-checker.js';
+export type { PkiHttpPort, RevocationAnswer, RevocationOptions, RevocationPolicy } from './revocation/revocation-port.js';
+export { readTstInfo, type TstInfo } from './tst-info.js';
 export {
   EXIT_CODE,
+  REVOCATION_NOT_CHECKED,
+  type RevocationSummary,
+  type TimestampSummary,
+  type ValidityTime,
   type CertificateSummary,
   type CheckStatus,
   type ContentSummary,

@@ -5,6 +5,20 @@ export const OID = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
+  /** id-aa-signatureTimeStampToken: an RFC 3161 token over the signature value, as an unsigned attribute. */
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  /** id-ct-TSTInfo: the content type of a timestamp token. */
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  extendedKeyUsage: '2.5.29.37',
+  /** id-kp-timeStamping. */
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  /** id-kp-OCSPSigning. */
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
+  /** id-pkix-ocsp-nocheck: a delegated OCSP responder's own certificate is not checked for revocation. */
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  ocsp: '1.3.6.1.5.5.7.48.1',
+  crlDistributionPoints: '2.5.29.31',
   keyUsage: '2.5.29.15',
   basicConstraints: '2.5.29.19',
   subjectKeyIdentifier: '2.5.29.14',

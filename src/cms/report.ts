@@ -21,7 +21,16 @@ export type SubIndication =
   /** The signing certificate's keyUsage does not allow signing (digitalSignature or nonRepudiation). */
   | 'CHAIN_CONSTRAINTS_FAILURE'
   /** Verification stopped short: the work it may do (signature checks, bytes hashed) ran out. */
-  | 'GENERIC';
+  | 'GENERIC'
+  /** A signature timestamp is present but could not be verified (malformed, wrong imprint, untrusted TSA). */
+  | 'TIMESTAMP_FAILURE'
+  /** The signing certificate was revoked after the claimed signing time, which nothing proves (no timestamp). */
+  | 'REVOKED_NO_POE'
+  /** Revocation status could not be learnt and the policy (REVOCATION=hard) requires it. */
+  | 'TRY_LATER'
+  // TOTAL_FAILED
+  /** The signing certificate was revoked before the time the signature is judged at. */
+  | 'REVOKED';
 
 /** One check's outcome; `not-checked` when a previous failure or a missing input made it impossible. */
 export type CheckStatus = 'passed' | 'failed' | 'unsupported' | 'not-checked';
@@ -49,6 +58,52 @@ export interface CertificateSummary {
   sha256: string;
 }
 
+/**
+ * The time the signing certificate's validity (and revocation) is judged at, and what proves it: a verified
+ * RFC 3161 timestamp, the signingTime the signer claims, or, with neither, the time of verification.
+ */
+export interface ValidityTime {
+  /** ISO 8601. */
+  time: string;
+  source: 'timestamp' | 'signingTime' | 'verificationTime';
+}
+
+/** A signature timestamp (id-aa-signatureTimeStampToken) found on the signature. */
+export interface TimestampSummary {
+  /** `passed`: the token verifies (signature, imprint of this signature, TSA chain and purpose); otherwise `failed`. */
+  status: 'passed' | 'failed';
+  /** ISO 8601; null when the token could not be read. */
+  genTime: string | null;
+  /** The token's serial number, lowercase hex. */
+  serialNumber: string | null;
+  /** The TSA: the token's tsa name, else its certificate's subject. */
+  tsa: string | null;
+  policy: string | null;
+  message: string;
+}
+
+export interface RevocationSummary {
+  status: 'good' | 'revoked' | 'unknown' | 'not-checked';
+  /** Where the answer came from. */
+  source: 'ocsp' | 'crl' | null;
+  url: string | null;
+  /** ISO 8601: when the answer was issued (OCSP thisUpdate / CRL thisUpdate). */
+  thisUpdate: string | null;
+  revokedAt: string | null;
+  reason: string | null;
+  message: string;
+}
+
+export const REVOCATION_NOT_CHECKED: RevocationSummary = {
+  status: 'not-checked',
+  source: null,
+  url: null,
+  thisUpdate: null,
+  revokedAt: null,
+  reason: null,
+  message: 'revocation was not checked (REVOCATION=off)',
+};
+
 export interface SignatureReport {
   /** 1 = the innermost SignedData (over the document), 2 = the CMS that signed that one, … */
   depth: number;
@@ -58,6 +113,13 @@ export interface SignatureReport {
   certificate: CertificateSummary | null;
   /** The signingTime attribute (ISO 8601), as claimed by the signer. */
   signingTime: string | null;
+  /** The time validity was judged at and its proof (a timestamp's genTime beats the claimed signingTime). */
+  validityTime: ValidityTime;
+  /** The signature timestamp, when the signature carries one. */
+  timestamp: TimestampSummary | null;
+  revocation: RevocationSummary;
+  /** What a relying party should know that does not change the indication (e.g. revocation unknown under REVOCATION=soft). */
+  warnings: string[];
   digestAlgorithm: string;
   signatureAlgorithm: string;
   indication: Indication;
@@ -86,6 +148,8 @@ export interface VerificationReport {
   message: string;
   /** Whether trust anchors were given, so that chains were checked (without them nothing passes). */
   chainChecked: boolean;
+  /** Every signature's warnings, prefixed with the signature they belong to. */
+  warnings: string[];
 }
 
 const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };

@@ -62,6 +62,13 @@ export interface RawSignerInfo {
   signedAttrs: SignedAttributes | null;
   signatureAlgorithm: AlgorithmIdentifier;
   signature: Uint8Array;
+  /**
+   * The values of id-aa-signatureTimeStampToken unsigned attributes (RFC 3161 appendix A), each the
+   * encoding of a timestamp token (a ContentInfo), in order. Empty when there are none.
+   */
+  timestampTokens: Uint8Array[];
+  /** Why the unsigned attributes could not be read (the signature itself is unaffected: they are unsigned). */
+  unsignedAttrsProblem: string | null;
 }
 
 export interface ContentRef {
@@ -167,8 +174,35 @@ function readSignerInfo(buf: Uint8Array, tlv: Tlv, index: number): RawSignerInfo
   let signedAttrs: SignedAttributes | null = null;
   if (fields[i]?.tag === 0xa0) signedAttrs = readSignedAttributes(buf, fields[i++]);
   const signatureAlgorithm = readAlgorithmIdentifier(buf, fields[i++] ?? fail('signerInfo without signatureAlgorithm'));
-  const signature = contentOf(buf, expectTag(fields[i], TAG.OCTET_STRING, 'signature'));
-  return { index, encoding: encodingOf(buf, tlv), version, sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature };
+  const signature = contentOf(buf, expectTag(fields[i++], TAG.OCTET_STRING, 'signature'));
+  const timestampTokens: Uint8Array[] = [];
+  let unsignedAttrsProblem: string | null = null;
+  if (fields[i]?.tag === 0xa1) {
+    try {
+      timestampTokens.push(...readTimestampTokens(buf, fields[i]));
+    } catch (error) {
+      // Unsigned attributes are not covered by the signature: a broken one costs the timestamp, not the signature.
+      if (!(error instanceof CmsFormatError)) throw error;
+      unsignedAttrsProblem = error.message;
+    }
+  }
+  return { index, encoding: encodingOf(buf, tlv), version, sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature, timestampTokens, unsignedAttrsProblem };
+}
+
+/** Most timestamp tokens read from one signerInfo (a signer has one; a few allow for renewals). */
+const MAX_TIMESTAMP_TOKENS = 4;
+
+function readTimestampTokens(buf: Uint8Array, tlv: Tlv): Uint8Array[] {
+  const tokens: Uint8Array[] = [];
+  for (const attribute of children(buf, tlv, 64)) {
+    const [typeTlv, valuesTlv] = children(buf, expectTag(attribute, TAG.SEQUENCE, 'unsigned attribute'), 2);
+    if (readOid(buf, typeTlv) !== OID.signatureTimeStampToken) continue;
+    for (const value of children(buf, expectTag(valuesTlv, TAG.SET, 'unsigned attribute values'), MAX_TIMESTAMP_TOKENS)) {
+      if (tokens.length >= MAX_TIMESTAMP_TOKENS) fail(`more than ${MAX_TIMESTAMP_TOKENS} signature timestamps`);
+      tokens.push(encodingOf(buf, expectTag(value, TAG.SEQUENCE, 'timestamp token')));
+    }
+  }
+  return tokens;
 }
 
 /** A look at the first bytes only, so that large content is never joined just to be ruled out. */

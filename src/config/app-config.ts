@@ -64,6 +64,24 @@ export const configSchema = z.object({
   EVIDENCE_SEAL_CERT_FILE: z.string().min(1).optional(),
   /** The private key (PEM, RSA) of EVIDENCE_SEAL_CERT_FILE. */
   EVIDENCE_SEAL_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Revocation of signing certificates by OCSP (then CRL), from the certificates' authorityInfoAccess and
+   * cRLDistributionPoints: off | soft (unknown status is a warning) | hard (unknown → INDETERMINATE/TRY_LATER).
+   * Default: soft with NODE_ENV=production, off otherwise (the sandbox CA's certificates name no responder).
+   */
+  REVOCATION: z.enum(['off', 'soft', 'hard'], { message: 'expected off, soft or hard' }).optional(),
+  /** Ask this OCSP responder about every certificate instead of the one its authorityInfoAccess names. */
+  REVOCATION_OCSP_URL: urlString.optional(),
+  /** Use this CRL for every certificate instead of its cRLDistributionPoints. */
+  REVOCATION_CRL_URL: urlString.optional(),
+  /** How long one OCSP or CRL fetch may take (answers are cached until their nextUpdate). */
+  REVOCATION_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).max(60_000).default(5000),
+  /** Largest CRL accepted, in bytes. */
+  REVOCATION_MAX_CRL_BYTES: z.coerce.number({ message: 'expected a size in bytes' }).int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** RFC 3161 time-stamping authority: when set, every accepted signature and every evidence seal is timestamped. */
+  TSA_URL: urlString.optional(),
+  /** How long one timestamp request may take. */
+  TSA_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).max(60_000).default(10_000),
   MAX_DOCUMENT_BYTES: z.coerce.number({ message: 'expected a size in bytes' }).int().positive().default(10 * 1024 * 1024),
   /**
    * Development only: lets webhook endpoints use plain http and resolve to loopback, private, link-local or
@@ -170,6 +188,8 @@ export type AppConfig = z.infer<typeof configSchema> & {
   readonly kycBaseUrl: string;
   /** Identity flow pages in force. */
   readonly kycFlowUrl: string;
+  /** REVOCATION in force (its default depends on NODE_ENV). */
+  revocation: 'off' | 'soft' | 'hard';
 };
 
 /** The provider's documented hosts. */
@@ -231,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedDatabase,
     runMigrations: values.MIGRATIONS_RUN ?? embeddedDatabase,
     sandboxEnabled,
+    revocation: values.REVOCATION ?? (values.NODE_ENV === 'production' ? 'soft' : 'off'),
     get cloudEdsBaseUrl(): string {
       const fallback = this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox` : CLOUD_EDS_HOSTS.dev.baseUrl;
       return (this.CLOUD_EDS_BASE_URL ?? fallback).replace(/\/+$/, '');

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DataSource } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { ArchiveIntakeService } from '../archives/archive-intake.service.js';
 import { RoundArchive } from '../archives/round-archive.entity.js';
 import { AuditService } from '../audit/audit.service.js';
-import { verifyCms, type VerificationReport } from '../cms/index.js';
+import { outermostSignatureValues, verifyCms, type VerificationReport } from '../cms/index.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -16,7 +16,10 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { EnvelopesService } from '../envelopes/envelopes.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { RevocationService } from '../trust/revocation.service.js';
+import { TimestampsService } from '../trust/timestamps.service.js';
 import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 import { maskIin } from '../common/domain/pii-mask.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
@@ -51,6 +54,8 @@ export class EvidencePackService {
     private readonly trust: TrustAnchorsService,
     private readonly archives: ArchiveIntakeService,
     private readonly seal: EvidenceSealService,
+    private readonly revocation: RevocationService,
+    private readonly timestamps: TimestampsService,
   ) {}
 
   async build(organisationId: string, envelopeId: string, actor: Actor): Promise<{ zip: Uint8Array; fileName: string }> {
@@ -84,10 +89,17 @@ export class EvidencePackService {
     // Finished attempts only: an open flow session has nothing to prove yet.
     const attempts = identityChecks.filter((c) => c.status !== 'STARTED');
 
+    // Kezek's timestamps over accepted signatures (TSA_URL): used in the reports and kept in the pack.
+    const roundTokens = await this.db.getRepository(RoundDocument).find({
+      where: { organisationId, roundId: In(rounds.map((r) => r.id)), accepted: true, timestampToken: Not(IsNull()) },
+      select: { id: true, roundId: true, documentId: true, timestampToken: true },
+    });
     const finals = new Map<string, { cms: Buffer; report: VerificationReport }>();
     for (const document of documents) {
       const latest = await this.db.getRepository(DocumentSignature).findOne({ where: { documentId: document.id }, order: { routingOrder: 'DESC' } });
-      if (latest) finals.set(document.id, { cms: latest.cms, report: await verifyCms(latest.cms, { trustAnchors: anchors }) });
+      if (!latest) continue;
+      const timestampTokens = roundTokens.filter((t) => t.documentId === document.id).map((t) => t.timestampToken!);
+      finals.set(document.id, { cms: latest.cms, report: await verifyCms(latest.cms, { trustAnchors: anchors, revocation: this.revocation.options(), timestampTokens }) });
     }
 
     const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -160,6 +172,7 @@ export class EvidencePackService {
           status: r.status,
           finishedAt: iso(r.finishedAt),
           archive: r.status === 'FINISHED' ? { status: archive?.status ?? 'PENDING', zip: archive?.status === 'PENDING' ? null : (archive?.zip ?? null) } : null,
+          timestamps: roundTokens.filter((t) => t.roundId === r.id).map((t) => ({ documentId: t.documentId, token: t.timestampToken! })),
         };
       }),
       identity: attempts.map((c) => ({
@@ -184,7 +197,14 @@ export class EvidencePackService {
       audit: { envelopeId, headHash: trail.headHash, events: trail.events },
       certificate,
     };
-    const { zip } = await buildEvidencePack(input, (manifest) => this.seal.sealManifest(manifest));
+    const { zip } = await buildEvidencePack(
+      input,
+      (manifest) => this.seal.sealManifest(manifest),
+      async (seal) => {
+        const [signature] = outermostSignatureValues(seal);
+        return signature ? this.timestamps.stamp(signature, 'evidence seal') : null;
+      },
+    );
     return { zip, fileName: `evidence-${envelope.id}.zip` };
   }
 }

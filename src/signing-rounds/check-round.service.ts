@@ -103,6 +103,7 @@ export class CheckRoundService {
           cmsSha256: sha256Hex(document.cms),
           report: document.report,
           accepted: step.state.context.rejection === null,
+          timestampToken: document.timestampToken ?? null,
           ...roundDocumentFacts(document.report),
         });
       }

@@ -11,12 +11,15 @@ import { isPastDeadline, providerFailureReason } from './domain/round-rules.js';
 import type { RoundEvent } from './domain/signing-round.machine.js';
 import { previousGroupCms } from './round-inputs.js';
 import type { RoundWithSession } from './signing-round.entity.js';
+import { RevocationService } from '../trust/revocation.service.js';
+import { stampAcceptedSignatures } from '../trust/stamp-accepted-signatures.js';
+import { TimestampsService } from '../trust/timestamps.service.js';
 import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 
 /** What the provider said about a round, as a machine event, with the verified documents of a FINISHED one. */
 export interface Observation {
   event?: RoundEvent;
-  documents?: { documentId: string; providerDocumentId: string; cms: Buffer; report: VerificationReport }[];
+  documents?: { documentId: string; providerDocumentId: string; cms: Buffer; report: VerificationReport; timestampToken?: Buffer | null }[];
 }
 
 /**
@@ -29,6 +32,8 @@ export class ObserveRoundService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly providers: ProviderCredentialsService,
     private readonly trust: TrustAnchorsService,
+    private readonly revocation: RevocationService,
+    private readonly timestamps: TimestampsService,
   ) {}
 
   async observe(round: RoundWithSession): Promise<Observation> {
@@ -51,19 +56,21 @@ export class ObserveRoundService {
     const result = await client.getResult(round.sessionId);
     const signer = await this.db.getRepository(Signer).findOneByOrFail({ id: round.signerId });
     const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: round.envelopeId }, order: { position: 'ASC' } });
-    const anchors = await this.trust.anchors();
+    const verifyOptions = { trustAnchors: await this.trust.anchors(), revocation: this.revocation.options() };
     const checks: DocumentCheck[] = [];
     const observed: NonNullable<Observation['documents']> = [];
     for (const document of documents) {
       const upload = round.uploads.find((u) => u.documentId === document.id);
       const returned = result.docs.find((d) => d.id === upload?.providerDocumentId) ?? result.docs.find((d) => d.name === document.name);
       const cms = Buffer.from(returned?.sign ?? '', 'base64');
-      const output = await verifyCms(cms, { trustAnchors: anchors });
+      const output = await verifyCms(cms, verifyOptions);
       const previous = await previousGroupCms(this.db.manager, document.id, round.routingOrder);
-      const input = previous ? await verifyCms(previous, { trustAnchors: anchors }) : undefined;
+      const input = previous ? await verifyCms(previous, verifyOptions) : undefined;
       checks.push({ documentName: document.name, originalSha256: document.sha256, expectedIin: signer.iin, input, output });
       if (returned) observed.push({ documentId: document.id, providerDocumentId: returned.id, cms, report: output });
     }
-    return { event: { type: 'PROVIDER_FINISHED', verdict: roundVerdict(checks) }, documents: observed };
+    const verdict = roundVerdict(checks);
+    if (verdict.accepted) await stampAcceptedSignatures(observed, signer.iin, this.timestamps);
+    return { event: { type: 'PROVIDER_FINISHED', verdict }, documents: observed };
   }
 }

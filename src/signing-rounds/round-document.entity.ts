@@ -17,4 +17,6 @@ export class RoundDocument {
   @Column('text', { name: 'certificate_serial', nullable: true }) certificateSerial: string | null;
   @Column('text', { name: 'certificate_issuer', nullable: true }) certificateIssuer: string | null;
   @Column('timestamptz', { name: 'signing_time', nullable: true }) signingTime: Date | null;
+  /** Kezek's RFC 3161 token over the accepted signature's value (TSA_URL), when one was obtained. */
+  @Column('bytea', { name: 'timestamp_token', nullable: true }) timestampToken: Buffer | null;
 }

@@ -1,5 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { TRUST_ANCHOR_SOURCES, type TrustAnchorSource } from './trust-anchor-source.js';
+import { RevocationService } from './revocation.service.js';
+import { TimestampsService } from './timestamps.service.js';
 import { TrustAnchorsService } from './trust-anchors.service.js';
 
 export interface TrustModuleOptions {
@@ -10,7 +12,8 @@ export interface TrustModuleOptions {
 }
 
 /**
- * Trust anchors beside the CMS core: what signer chains must lead to. Registered once, by the composition
+ * Trust beside the CMS core: the anchors signer chains must lead to, revocation (REVOCATION) and Kezek's own
+ * timestamps (TSA_URL). Registered once, by the composition
  * root, with whatever optional parts contribute; every feature that verifies signatures injects
  * TrustAnchorsService.
  */
@@ -24,9 +27,11 @@ export class TrustModule {
       imports: options.imports ?? [],
       providers: [
         TrustAnchorsService,
+        RevocationService,
+        TimestampsService,
         { provide: TRUST_ANCHOR_SOURCES, useFactory: (...found: TrustAnchorSource[]) => found, inject: sources },
       ],
-      exports: [TrustAnchorsService],
+      exports: [TrustAnchorsService, RevocationService, TimestampsService],
     };
   }
 }

@@ -56,6 +56,17 @@ const TEXT = {
     rejected: 'Kezek rejected the signature of this session (wrong signer, content or signature): it is not part of the envelope.',
     notFound: 'Not found.',
     rateLimited: 'Too many requests from your address; please wait a minute.',
+    notes: {
+      timeProven: 'Signing time proven by a timestamp from {tsa}: {time} (token serial {serial}).',
+      timeClaimed: 'Signing time as stated by the signer: {time}; no timestamp proves it.',
+      timeNow: 'The signature states no time; the certificate was judged as of {time}.',
+      timestampBad: 'A timestamp is attached but could not be verified, so it proves nothing.',
+      revGood: 'Certificate not revoked (checked by {source}).',
+      revRevoked: 'Certificate REVOKED on {time} ({source}).',
+      revUnknown: 'Whether the certificate was revoked could not be learnt.',
+      revOff: 'Revocation of the certificate was not checked.',
+      warning: 'Note: {text}',
+    },
     status: STATUS,
   },
   ru: {
@@ -100,6 +111,17 @@ const TEXT = {
     rejected: 'Kezek отклонил подпись этой сессии (не тот подписант, содержимое или подпись): она не входит в конверт.',
     notFound: 'Не найдено.',
     rateLimited: 'Слишком много запросов с вашего адреса; подождите минуту.',
+    notes: {
+      timeProven: 'Время подписания подтверждено меткой времени от {tsa}: {time} (серийный номер метки {serial}).',
+      timeClaimed: 'Время подписания указано самим подписантом: {time}; метка времени его не подтверждает.',
+      timeNow: 'В подписи нет времени; сертификат проверен на момент {time}.',
+      timestampBad: 'К подписи приложена метка времени, но её не удалось проверить, поэтому она ничего не подтверждает.',
+      revGood: 'Сертификат не отозван (проверено по {source}).',
+      revRevoked: 'Сертификат ОТОЗВАН {time} ({source}).',
+      revUnknown: 'Не удалось узнать, отозван ли сертификат.',
+      revOff: 'Отзыв сертификата не проверялся.',
+      warning: 'Внимание: {text}',
+    },
     status: STATUS,
   },
   kz: {
@@ -144,6 +166,17 @@ const TEXT = {
     rejected: 'Kezek осы сессияның қолтаңбасын қабылдамады (басқа қол қоюшы, мазмұн немесе қолтаңба): ол конвертке кірмейді.',
     notFound: 'Табылмады.',
     rateLimited: 'Мекенжайыңыздан сұраулар тым көп; бір минут күтіңіз.',
+    notes: {
+      timeProven: 'Қол қою уақыты {tsa} берген уақыт белгісімен расталған: {time} (белгінің сериялық нөмірі {serial}).',
+      timeClaimed: 'Қол қою уақытын қол қоюшының өзі көрсеткен: {time}; оны уақыт белгісі растамайды.',
+      timeNow: 'Қолтаңбада уақыт жоқ; сертификат {time} сәтіне тексерілді.',
+      timestampBad: 'Қолтаңбаға уақыт белгісі тіркелген, бірақ оны тексеру мүмкін болмады, сондықтан ол ештеңені растамайды.',
+      revGood: 'Сертификат кері қайтарылмаған ({source} арқылы тексерілді).',
+      revRevoked: 'Сертификат {time} КЕРІ ҚАЙТАРЫЛҒАН ({source}).',
+      revUnknown: 'Сертификаттың кері қайтарылғанын білу мүмкін болмады.',
+      revOff: 'Сертификаттың кері қайтарылуы тексерілмеді.',
+      warning: 'Назар аударыңыз: {text}',
+    },
     status: STATUS,
   },
 } as const;
@@ -164,6 +197,31 @@ export function commonName(dn: string): string {
   return value ? value.replace(/\\(.)/g, '$1') : dn;
 }
 
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
+}
+
+/**
+ * The facts behind a signer's verdict in plain words: what time the certificate was judged at and what
+ * proves it, whether it was revoked, and the report's warnings. The page script says the same from the JSON.
+ */
+export function signerNotes(s: PublicSigner, language: Language): string[] {
+  const n = TEXT[language].notes;
+  const notes: string[] = [];
+  const time = formatTime(s.validityTime.time);
+  if (s.validityTime.source === 'timestamp' && s.timestamp) notes.push(fill(n.timeProven, { tsa: s.timestamp.tsa ? commonName(s.timestamp.tsa) : 'TSA', time, serial: s.timestamp.serialNumber ?? '—' }));
+  else if (s.validityTime.source === 'signingTime') notes.push(fill(n.timeClaimed, { time }));
+  else notes.push(fill(n.timeNow, { time }));
+  if (s.timestamp?.status === 'failed') notes.push(n.timestampBad);
+  const source = s.revocation.source === 'crl' ? 'CRL' : 'OCSP';
+  if (s.revocation.status === 'good') notes.push(fill(n.revGood, { source }));
+  else if (s.revocation.status === 'revoked') notes.push(fill(n.revRevoked, { time: formatTime(s.revocation.revokedAt), source }));
+  else if (s.revocation.status === 'unknown') notes.push(n.revUnknown);
+  else notes.push(n.revOff);
+  for (const warning of s.warnings) notes.push(fill(n.warning, { text: warning }));
+  return notes;
+}
+
 export function signersTable(signers: PublicSigner[], language: Language): string {
   const t = TEXT[language];
   if (!signers.length) return '';
@@ -176,7 +234,8 @@ export function signersTable(signers: PublicSigner[], language: Language): strin
         <td data-signing-time="${escapeHtml(s.signingTime ?? '')}" style="white-space: nowrap;">${escapeHtml(formatTime(s.signingTime))}</td>
         <td title="${escapeHtml(s.certificate?.issuer ?? '')}">${escapeHtml(s.certificate ? commonName(s.certificate.issuer) : '—')}</td>
         <td data-indication="${escapeHtml(s.indication)}">${escapeHtml(s.indication === 'TOTAL_PASSED' ? '✓' : s.subIndication ? `${s.indication} (${s.subIndication})` : s.indication)}</td>
-      </tr>`,
+      </tr>
+      <tr data-signer-notes data-validity-source="${escapeHtml(s.validityTime.source)}" data-revocation="${escapeHtml(s.revocation.status)}"><td></td><td colspan="5" class="muted">${signerNotes(s, language).map(escapeHtml).join('<br>')}</td></tr>`,
     )
     .join('');
   return `<table><thead><tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;

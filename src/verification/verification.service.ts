@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ArchiveFile } from '../archives/archive-file.entity.js';
 import { readCopyIdentity } from '../archives/domain/document-id.js';
 import { RoundArchive } from '../archives/round-archive.entity.js';
-import { verifyCms, type VerificationReport } from '../cms/index.js';
+import { verifyCms, type VerificationReport, type VerifyCmsOptions } from '../cms/index.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -14,6 +14,7 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { RoundDocument } from '../signing-rounds/round-document.entity.js';
 import { SigningRound } from '../signing-rounds/signing-round.entity.js';
+import { RevocationService } from '../trust/revocation.service.js';
 import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
 import { publicCmsLimits } from './domain/public-limits.js';
 import { maskPublicAnswer, maskReport, publicSigners, type PublicSession, type PublicVerification } from './domain/public-report.js';
@@ -36,7 +37,19 @@ export class VerificationService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly trust: TrustAnchorsService,
+    private readonly revocation: RevocationService,
   ) {}
+
+  /**
+   * Everything a verification here is judged with: the anchors, revocation (the public upload route asks
+   * about fewer certificates), and the timestamps Kezek obtained over the document's accepted signatures.
+   */
+  private async verifyOptions(documentId: string | null | undefined, scope: 'service' | 'public' = 'service'): Promise<VerifyCmsOptions> {
+    const tokens = documentId
+      ? ((await this.db.query(`SELECT timestamp_token FROM round_document WHERE document_id = $1 AND accepted AND timestamp_token IS NOT NULL LIMIT 64`, [documentId])) as { timestamp_token: Buffer }[])
+      : [];
+    return { trustAnchors: await this.trust.anchors(), revocation: this.revocation.options(scope), timestampTokens: tokens.map((t) => t.timestamp_token) };
+  }
 
   get maxUploadBytes(): number {
     return this.config.MAX_DOCUMENT_BYTES + CMS_MARGIN_BYTES;
@@ -118,13 +131,13 @@ export class VerificationService {
       this.db.getRepository(RoundDocument).find({ where: { roundId: round.id } }),
       this.db.getRepository(ArchiveFile).find({ where: { archiveId: archive.id }, order: { name: 'ASC' } }),
     ]);
-    const anchors = await this.trust.anchors();
+    const options = await this.verifyOptions(null);
     const listed = new Set<string>();
     const sessionDocuments: PublicSession['documents'] = [];
     for (const document of documents) {
       const signed = roundDocuments.find((r) => r.documentId === document.id);
       if (!signed) continue;
-      const report = maskReport(await verifyCms(signed.cms, { trustAnchors: anchors }));
+      const report = maskReport(await verifyCms(signed.cms, { ...options, timestampTokens: signed.timestampToken ? [signed.timestampToken] : [] }));
       const copies = files.filter((f) => f.documentId === document.id);
       copies.forEach((f) => listed.add(f.id));
       sessionDocuments.push({
@@ -148,7 +161,9 @@ export class VerificationService {
 
   private async cmsAnswer(bytes: Uint8Array, file: PublicVerification['file']): Promise<PublicVerification> {
     // A stranger's CMS: verified under the public route's lower limits and work budget.
-    const report = maskReport(await verifyCms(bytes, { trustAnchors: await this.trust.anchors(), ...publicCmsLimits(this.maxUploadBytes) }));
+    // Kezek's own timestamps apply when the CMS is one it stored; the content hash alone is a stranger's claim.
+    const known = await this.storedDocumentOfCms(file.sha256);
+    const report = maskReport(await verifyCms(bytes, { ...(await this.verifyOptions(known, 'public')), ...publicCmsLimits(this.maxUploadBytes) }));
     const document = await this.documentOfCms(file.sha256, report.content.sha256);
     const envelope = document ? await this.envelopeSummary(document.envelopeId, document.id) : null;
     const verdict = { TOTAL_PASSED: 'Every signature verifies.', TOTAL_FAILED: 'The signature does NOT verify.', INDETERMINATE: 'The signature could not be fully verified.' }[report.indication];
@@ -168,7 +183,7 @@ export class VerificationService {
     const roundDocument = await this.db.getRepository(RoundDocument).findOne({
       where: copy.documentId ? { roundId: copy.roundId, documentId: copy.documentId } : { roundId: copy.roundId },
     });
-    const report = roundDocument ? maskReport(await verifyCms(roundDocument.cms, { trustAnchors: await this.trust.anchors() })) : null;
+    const report = roundDocument ? maskReport(await verifyCms(roundDocument.cms, await this.verifyOptions(roundDocument.documentId))) : null;
     const envelope = await this.envelopeSummary(copy.envelopeId, copy.documentId);
     const round = await this.db.getRepository(SigningRound).findOneBy({ id: copy.roundId });
     const rejected = round?.rejectionReason ? ` Kezek REJECTED the signature of that session (${round.rejectionReason}): it is not part of the envelope.` : '';
@@ -198,18 +213,23 @@ export class VerificationService {
     return row ? this.db.getRepository(EnvelopeDocument).findOneBy({ id: row.id }) : null;
   }
 
-  /** The envelope document a CMS belongs to: one Kezek stored, else the original its content leads back to. */
-  private async documentOfCms(cmsSha256: string, contentSha256: string | null): Promise<EnvelopeDocument | null> {
+  /** The id of the envelope document whose CMS Kezek stored with exactly these bytes, if any. */
+  private async storedDocumentOfCms(cmsSha256: string): Promise<string | null> {
     const signature = await this.db.getRepository(DocumentSignature).findOneBy({ cmsSha256 });
     const roundDocument = signature ? null : await this.db.getRepository(RoundDocument).findOneBy({ cmsSha256 });
-    const documentId = signature?.documentId ?? roundDocument?.documentId;
+    return signature?.documentId ?? roundDocument?.documentId ?? null;
+  }
+
+  /** The envelope document a CMS belongs to: one Kezek stored, else the original its content leads back to. */
+  private async documentOfCms(cmsSha256: string, contentSha256: string | null): Promise<EnvelopeDocument | null> {
+    const documentId = await this.storedDocumentOfCms(cmsSha256);
     if (documentId) return this.db.getRepository(EnvelopeDocument).findOneBy({ id: documentId });
     return contentSha256 ? this.originalBySha256(contentSha256) : null;
   }
 
   private async verifyLatest(documentId: string): Promise<VerificationReport | null> {
     const latest = await this.db.getRepository(DocumentSignature).findOne({ where: { documentId }, order: { routingOrder: 'DESC' } });
-    return latest ? maskReport(await verifyCms(latest.cms, { trustAnchors: await this.trust.anchors() })) : null;
+    return latest ? maskReport(await verifyCms(latest.cms, await this.verifyOptions(documentId))) : null;
   }
 
   /**

@@ -45,18 +45,47 @@ export const VERIFY_PAGE_SCRIPT = `'use strict';
     return T.explain.cms;
   }
 
+  function fill(template, values) {
+    return template.replace(/\\{(\\w+)\\}/g, function (_, key) { return values[key] || ''; });
+  }
+
+  // The same sentences as signerNotes() in verification-pages.view.ts.
+  function notes(s) {
+    var n = T.notes;
+    var list = [];
+    var at = time(s.validityTime.time);
+    if (s.validityTime.source === 'timestamp' && s.timestamp) list.push(fill(n.timeProven, { tsa: s.timestamp.tsa ? commonName(s.timestamp.tsa) : 'TSA', time: at, serial: s.timestamp.serialNumber || '\u2014' }));
+    else if (s.validityTime.source === 'signingTime') list.push(fill(n.timeClaimed, { time: at }));
+    else list.push(fill(n.timeNow, { time: at }));
+    if (s.timestamp && s.timestamp.status === 'failed') list.push(n.timestampBad);
+    var source = s.revocation.source === 'crl' ? 'CRL' : 'OCSP';
+    if (s.revocation.status === 'good') list.push(fill(n.revGood, { source: source }));
+    else if (s.revocation.status === 'revoked') list.push(fill(n.revRevoked, { time: time(s.revocation.revokedAt), source: source }));
+    else if (s.revocation.status === 'unknown') list.push(n.revUnknown);
+    else list.push(n.revOff);
+    (s.warnings || []).forEach(function (w) { list.push(fill(n.warning, { text: w })); });
+    return list;
+  }
+
   function signersTable(signers) {
     var head = el('tr', {}, T.columns.map(function (c) { return el('th', { text: c }); }));
-    var rows = signers.map(function (s) {
+    var rows = [];
+    signers.forEach(function (s) {
       var result = s.indication === 'TOTAL_PASSED' ? '\\u2713' : s.indication + (s.subIndication ? ' (' + s.subIndication + ')' : '');
-      return el('tr', { 'data-signer': '', 'data-iin': s.iin || '' }, [
+      rows.push(el('tr', { 'data-signer': '', 'data-iin': s.iin || '' }, [
         el('td', { text: String(s.order) }),
         el('td', { 'data-name': '', text: (s.name || '\\u2014') + (s.organization ? ', ' + s.organization : '') }),
         el('td', { style: 'white-space: nowrap;' }, [el('code', { text: s.iin || '\\u2014' })]),
         el('td', { 'data-signing-time': s.signingTime || '', style: 'white-space: nowrap;', text: time(s.signingTime) }),
         el('td', { title: s.certificate ? s.certificate.issuer : '', text: s.certificate ? commonName(s.certificate.issuer) : '\\u2014' }),
         el('td', { 'data-indication': s.indication, text: result }),
-      ]);
+      ]));
+      var lines = [];
+      notes(s).forEach(function (line, i) {
+        if (i > 0) lines.push(el('br'));
+        lines.push(document.createTextNode(line));
+      });
+      rows.push(el('tr', { 'data-signer-notes': '', 'data-validity-source': s.validityTime.source, 'data-revocation': s.revocation.status }, [el('td'), el('td', { colspan: '5', class: 'muted' }, lines)]));
     });
     return el('table', {}, [el('thead', {}, [head]), el('tbody', {}, rows)]);
   }

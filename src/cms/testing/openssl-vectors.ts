@@ -48,6 +48,8 @@ export interface IssueOptions {
   keyPem?: string;
   /** Key to generate (default RSA-2048). */
   keyAlgorithm?: 'RSA' | 'EC-P256';
+  /** openssl extension lines added to the profile's (e.g. authorityInfoAccess, crlDistributionPoints, extendedKeyUsage). */
+  extensions?: string[];
 }
 
 /** The custom SubjectKeyIdentifier of the `custom-ski` profile: deliberately not SHA-1 of the key. */
@@ -66,7 +68,7 @@ function subjectArgument(spec: SubjectSpec): string {
   return `/${parts.join('/')}`;
 }
 
-function opensslDate(date: Date): string {
+export function opensslDate(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
 }
 
@@ -175,11 +177,18 @@ export class OpensslWorkspace {
   issue(ca: { name: string }, name: string, spec: SubjectSpec, options: IssueOptions = {}): TestSigner {
     const key = options.keyPem ? (this.write(`${name}.key`, options.keyPem), `${name}.key`) : this.newKey(name, options.keyAlgorithm);
     this.run(['req', '-new', '-config', `${ca.name}.cnf`, '-key', key, '-subj', subjectArgument(spec), '-utf8', '-out', `${name}.csr`]);
+    let profile = options.profile ?? 'signer';
+    if (options.extensions) {
+      const section = `${profile}_${name}`.replace(/[^A-Za-z0-9_]/g, '_');
+      const base = this.read(`${ca.name}.cnf`).toString('utf8').split(`[${profile}]\n`)[1].split('\n[')[0].trim().split('\n');
+      this.write(`${ca.name}.cnf`, `${this.read(`${ca.name}.cnf`).toString('utf8')}\n[${section}]\n${[...base, ...options.extensions].join('\n')}\n`);
+      profile = section as CertificateProfile;
+    }
     const start = options.startDate ?? opensslDate(new Date(Date.now() - 86_400_000));
     const end = options.endDate ?? opensslDate(new Date(Date.now() + 365 * 86_400_000));
     this.run([
       'ca', '-batch', '-config', `${ca.name}.cnf`, '-cert', `${ca.name}.pem`, '-keyfile', `${ca.name}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`,
-      '-extensions', options.profile ?? 'signer', '-startdate', start, '-enddate', end, '-preserveDN', '-utf8', '-notext', '-md', 'sha256',
+      '-extensions', profile, '-startdate', start, '-enddate', end, '-preserveDN', '-utf8', '-notext', '-md', 'sha256',
     ]);
     const certPem = this.read(`${name}.pem`).toString('utf8');
     const certDer = this.run(['x509', '-in', `${name}.pem`, '-outform', 'DER']);

@@ -1,9 +1,10 @@
 import { PDFDocument } from 'pdf-lib';
 import { safeUnzip, UnsafeArchiveError, type UnzipLimits } from '../../archives/domain/safe-unzip.js';
 import { verifyChain, type ChainedAuditEvent } from '../../audit/domain/audit-chain.js';
-import { verifyCms, type ParsedCertificate, type VerificationReport } from '../../cms/index.js';
+import { createHash } from 'node:crypto';
+import { CmsError, extractContent, outermostSignatureValues, readTstInfo, verifyCms, type ParsedCertificate, type VerificationReport } from '../../cms/index.js';
 import { certificateKeywords } from './certificate-of-completion.js';
-import { SEAL_PATH } from './evidence-seal.js';
+import { SEAL_PATH, SEAL_TIMESTAMP_PATH } from './evidence-seal.js';
 import { extractPdfSignature } from './pdf-signature.js';
 import { AUDIT_PATH, CERTIFICATE_PATH, EVIDENCE_FORMAT, MANIFEST_PATH, sha256Hex, type AuditTrailFile, type EvidenceManifest } from './evidence-pack.js';
 
@@ -94,6 +95,7 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
 
   // 0. The seal: the instance signed these very manifest bytes, so nothing the manifest records was rewritten.
   await checkSeal(entries.get(MANIFEST_PATH)!, entries.get(SEAL_PATH), options.seal, passed, problem, warnings);
+  checkSealTimestamp(entries.get(SEAL_PATH), entries.get(SEAL_TIMESTAMP_PATH), passed, problem);
 
   // 1. Every file is the one the manifest lists, and nothing was added.
   const listed = new Set<string>();
@@ -113,7 +115,7 @@ export async function checkEvidencePack(zip: Uint8Array, options: EvidenceCheckO
       altered.add(entry.path);
     } else matching++;
   }
-  for (const path of entries.keys()) if (path !== MANIFEST_PATH && path !== SEAL_PATH && !listed.has(path)) problem(path, 'not listed in manifest.json: added to the pack');
+  for (const path of entries.keys()) if (path !== MANIFEST_PATH && path !== SEAL_PATH && path !== SEAL_TIMESTAMP_PATH && !listed.has(path)) problem(path, 'not listed in manifest.json: added to the pack');
   if (matching === manifest.files.length) passed.push(`${matching} files match the SHA-256 recorded in manifest.json`);
 
   // 2. The audit trail: an intact chain whose head is the one the manifest (and the certificate) name.
@@ -301,4 +303,21 @@ async function checkSeal(
     return;
   }
   passed.push(`${SEAL_PATH}: manifest.json sealed by ${signature.certificate?.subject ?? 'the instance'}${signature.signingTime ? ` at ${signature.signingTime}` : ''}`);
+}
+
+/** The seal's timestamp, when there is one: it must be over this seal's signature (its TSA is named, not trusted here). */
+function checkSealTimestamp(seal: Uint8Array | undefined, token: Uint8Array | undefined, passed: string[], problem: (file: string, message: string) => void): void {
+  if (!token || !seal) return;
+  try {
+    const [signature] = outermostSignatureValues(seal);
+    const info = readTstInfo(extractContent(token).content);
+    if (!signature || !createHash('sha256').update(signature).digest().equals(Buffer.from(info.hashedMessage))) {
+      problem(SEAL_TIMESTAMP_PATH, 'the timestamp is not over this seal');
+      return;
+    }
+    passed.push(`${SEAL_TIMESTAMP_PATH}: the seal existed at ${info.genTime.toISOString()}, says ${info.tsaName ?? 'the TSA'} (its TSA is not checked offline)`);
+  } catch (error) {
+    if (!(error instanceof CmsError)) throw error;
+    problem(SEAL_TIMESTAMP_PATH, `not a timestamp token (${error.message})`);
+  }
 }

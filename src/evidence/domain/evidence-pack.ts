@@ -2,7 +2,7 @@ import { zipSync, type Zippable } from 'fflate';
 import type { ChainedAuditEvent } from '../../audit/domain/audit-chain.js';
 import type { VerificationReport } from '../../cms/index.js';
 import { sha256Hex } from '../../common/crypto/sha256.js';
-import { SEAL_PATH } from './evidence-seal.js';
+import { SEAL_PATH, SEAL_TIMESTAMP_PATH } from './evidence-seal.js';
 
 /**
  * The evidence pack of an envelope: one zip that proves who signed what and when, checkable offline by
@@ -13,9 +13,11 @@ import { SEAL_PATH } from './evidence-seal.js';
  *   documents/<n>-<name>                  the original documents
  *   signatures/<n>-<name>.p7s             the final CMS of each document (every signer)
  *   reports/<n>-<name>.report.json        the verification report of each CMS
+ *   manifest.json.p7s.tsr                 with TSA_URL: a timestamp token over the seal's signature
  *   archives/round-<k>-<session>.zip      each FINISHED round's provider archive, as received
  *   identity/<n>-attempt-<k>.result.json  each identity attempt of signer n: verdicts and scores, no personal data
  *   identity/<n>-attempt-<k>-<tech>.pdf   the identity provider's signed PDF report of one technology
+ *   timestamps/round-<k>-<n>-<name>.tsr   with TSA_URL: Kezek's timestamp token over the round's accepted signature
  *   audit/audit-trail.json                the envelope's audit trail with its hash chain and head hash
  *   certificate-of-completion.pdf         the certificate of completion
  *
@@ -70,6 +72,8 @@ export interface EvidenceManifest {
     finishedAt: string | null;
     /** FINISHED rounds only: the provider's archive, or why it is not in the pack. */
     archive: { status: 'STORED' | 'REFUSED' | 'PENDING'; file: string | null; sha256: string | null } | null;
+    /** Kezek's RFC 3161 tokens over the round's accepted signature, per document (TSA_URL). */
+    timestamps?: { documentId: string; file: string }[];
   }[];
   /** Identity attempts before signing (absent in packs of envelopes that asked for none). */
   identity?: {
@@ -99,7 +103,10 @@ export interface EvidenceInput {
   envelope: EvidenceManifest['envelope'];
   documents: { id: string; position: number; name: string; sha256: string; content: Uint8Array; finalCms: Uint8Array | null; report: VerificationReport | null }[];
   signers: EvidenceManifest['signers'];
-  rounds: (Omit<EvidenceManifest['rounds'][number], 'archive'> & { archive: { status: 'STORED' | 'REFUSED' | 'PENDING'; zip: Uint8Array | null } | null })[];
+  rounds: (Omit<EvidenceManifest['rounds'][number], 'archive' | 'timestamps'> & {
+    archive: { status: 'STORED' | 'REFUSED' | 'PENDING'; zip: Uint8Array | null } | null;
+    timestamps?: { documentId: string; token: Uint8Array }[];
+  })[];
   /** Identity attempts, with the signer's position (file names) and the PII-minimised result. */
   identity?: {
     signerId: string;
@@ -128,7 +135,11 @@ export function packSegment(name: string): string {
  * Builds the zip. `seal` (the instance's, see evidence-seal.ts) signs the exact bytes of manifest.json; its
  * detached CMS goes beside it as manifest.json.p7s, the one file the manifest cannot list.
  */
-export async function buildEvidencePack(input: EvidenceInput, seal?: (manifest: Uint8Array) => Promise<Uint8Array>): Promise<{ zip: Uint8Array; manifest: EvidenceManifest }> {
+export async function buildEvidencePack(
+  input: EvidenceInput,
+  seal?: (manifest: Uint8Array) => Promise<Uint8Array>,
+  stampSeal?: (seal: Uint8Array) => Promise<Uint8Array | null>,
+): Promise<{ zip: Uint8Array; manifest: EvidenceManifest }> {
   const files = new Map<string, Uint8Array>();
   const add = (path: string, bytes: Uint8Array) => {
     if (files.has(path)) throw new Error(`evidence pack: ${path} twice`);
@@ -153,13 +164,18 @@ export async function buildEvidencePack(input: EvidenceInput, seal?: (manifest: 
   });
 
   const rounds = input.rounds.map((r, i) => {
-    const { archive, ...round } = r;
+    const { archive, timestamps, ...round } = r;
     let entry: EvidenceManifest['rounds'][number]['archive'] = null;
     if (archive) {
       const file = archive.zip ? add(`archives/round-${i + 1}-${packSegment(r.sessionId)}.zip`, archive.zip) : null;
       entry = { status: archive.status, file, sha256: archive.zip ? sha256Hex(archive.zip) : null };
     }
-    return { ...round, archive: entry };
+    const stamped = (timestamps ?? []).map((t) => {
+      const document = input.documents.find((d) => d.id === t.documentId);
+      const name = document ? `${document.position + 1}-${packSegment(document.name)}` : packSegment(t.documentId);
+      return { documentId: t.documentId, file: add(`timestamps/round-${i + 1}-${name}.tsr`, t.token) };
+    });
+    return { ...round, archive: entry, ...(stamped.length ? { timestamps: stamped } : {}) };
   });
 
   const identity = (input.identity ?? []).map((a) => {
@@ -193,7 +209,12 @@ export async function buildEvidencePack(input: EvidenceInput, seal?: (manifest: 
 
   const manifestBytes = json(manifest);
   const zippable: Zippable = { [MANIFEST_PATH]: manifestBytes };
-  if (seal) zippable[SEAL_PATH] = await seal(manifestBytes);
+  if (seal) {
+    const sealed = await seal(manifestBytes);
+    zippable[SEAL_PATH] = sealed;
+    const token = stampSeal ? await stampSeal(sealed) : null;
+    if (token) zippable[SEAL_TIMESTAMP_PATH] = token;
+  }
   // Archives and PDFs are compressed already.
   for (const [path, bytes] of files) zippable[path] = [bytes, { level: /\.(zip|pdf)$/.test(path) ? 0 : 6 }];
   return { zip: zipSync(zippable), manifest };

@@ -12,6 +12,12 @@ import { signDetachedCms } from '../../cms/sign-detached.js';
  */
 export const SEAL_PATH = 'manifest.json.p7s';
 
+/**
+ * With TSA_URL: an RFC 3161 token over the seal's signature value, beside the seal (kept apart so that the
+ * seal stays a plain detached CMS that OpenSSL and `--seal` check against the seal certificate alone).
+ */
+export const SEAL_TIMESTAMP_PATH = 'manifest.json.p7s.tsr';
+
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;

@@ -1,4 +1,4 @@
-import type { SignatureReport, VerificationReport } from '../../cms/index.js';
+import { REVOCATION_NOT_CHECKED, type SignatureReport, type VerificationReport } from '../../cms/index.js';
 import { checkDocument, roundVerdict, type DocumentCheck } from './round-verdict.js';
 
 const ORIGINAL = 'a'.repeat(64);
@@ -10,6 +10,10 @@ function signature(iin: string, time: string, overrides: Partial<SignatureReport
     signer: { iin, bin: null, commonName: `Signer ${iin}`, surname: null, givenName: null, organization: null },
     certificate: { serialNumber: iin, issuer: 'CN=CA', subject: `CN=${iin}`, notBefore: '2026-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z', sha256: `cert-${iin}` },
     signingTime: time,
+    validityTime: { time, source: 'signingTime' },
+    timestamp: null,
+    revocation: { ...REVOCATION_NOT_CHECKED },
+    warnings: [],
     digestAlgorithm: 'SHA-256',
     signatureAlgorithm: 'RSA',
     indication: 'TOTAL_PASSED',
@@ -20,7 +24,7 @@ function signature(iin: string, time: string, overrides: Partial<SignatureReport
 }
 
 function report(signatures: SignatureReport[], contentSha256 = ORIGINAL): VerificationReport {
-  return { indication: 'TOTAL_PASSED', signatures, content: { sha256: contentSha256, type: 'pdf', detached: false, size: 10 }, depth: signatures.length, message: '', chainChecked: true };
+  return { indication: 'TOTAL_PASSED', signatures, content: { sha256: contentSha256, type: 'pdf', detached: false, size: 10 }, depth: signatures.length, message: '', chainChecked: true, warnings: [] };
 }
 
 const first = signature('900101300126', '2026-11-21T10:00:00Z');

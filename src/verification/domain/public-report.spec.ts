@@ -1,4 +1,4 @@
-import type { VerificationReport } from '../../cms/index.js';
+import { REVOCATION_NOT_CHECKED, type VerificationReport } from '../../cms/index.js';
 import { maskIin } from '../../common/domain/pii-mask.js';
 import { maskReport, publicSigners } from './public-report.js';
 import { sniffUpload } from './upload-kind.js';
@@ -12,6 +12,10 @@ const report: VerificationReport = {
       signer: { iin: '900101300126', bin: null, commonName: 'ӘЛИЕВ НҰРЛАН', surname: 'ӘЛИЕВ', givenName: null, organization: null },
       certificate: { serialNumber: '0a', issuer: 'CN=Test CA, C=KZ', subject: 'CN=ӘЛИЕВ НҰРЛАН, SERIALNUMBER=IIN900101300126, C=KZ', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', sha256: 'ab' },
       signingTime: '2026-05-01T10:00:00.000Z',
+      validityTime: { time: '2026-05-01T10:00:00.000Z', source: 'signingTime' },
+      timestamp: null,
+      revocation: { ...REVOCATION_NOT_CHECKED },
+      warnings: [],
       digestAlgorithm: 'SHA-256',
       signatureAlgorithm: 'RSA',
       indication: 'TOTAL_PASSED',
@@ -23,6 +27,7 @@ const report: VerificationReport = {
   depth: 1,
   message: 'ok',
   chainChecked: true,
+  warnings: [],
 };
 
 describe('public report', () => {
@@ -36,7 +41,12 @@ describe('public report', () => {
 
   it('lists signers in signing order with time, issuer and masked IIN', () => {
     expect(publicSigners(report)).toEqual([
-      { order: 1, name: 'ӘЛИЕВ НҰРЛАН', organization: null, iin: '********0126', signingTime: '2026-05-01T10:00:00.000Z', certificate: { serialNumber: '0a', issuer: 'CN=Test CA, C=KZ' }, indication: 'TOTAL_PASSED' },
+      { order: 1, name: 'ӘЛИЕВ НҰРЛАН', organization: null, iin: '********0126', signingTime: '2026-05-01T10:00:00.000Z', certificate: { serialNumber: '0a', issuer: 'CN=Test CA, C=KZ' }, indication: 'TOTAL_PASSED',
+        validityTime: { time: '2026-05-01T10:00:00.000Z', source: 'signingTime' },
+        timestamp: null,
+        revocation: { status: 'not-checked', source: null, revokedAt: null },
+        warnings: [],
+      },
     ]);
   });
 

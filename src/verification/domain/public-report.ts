@@ -50,6 +50,11 @@ export interface PublicSigner {
   certificate: { serialNumber: string; issuer: string } | null;
   indication: Indication;
   subIndication?: SubIndication;
+  /** The time the certificate was judged at and what proves it (a timestamp beats the signer's claim). */
+  validityTime: SignatureReport['validityTime'];
+  timestamp: { status: 'passed' | 'failed'; genTime: string | null; tsa: string | null; serialNumber: string | null } | null;
+  revocation: { status: SignatureReport['revocation']['status']; source: 'ocsp' | 'crl' | null; revokedAt: string | null };
+  warnings: string[];
 }
 
 export function publicSigners(report: VerificationReport | null): PublicSigner[] {
@@ -63,6 +68,10 @@ export function publicSigners(report: VerificationReport | null): PublicSigner[]
     certificate: s.certificate ? { serialNumber: s.certificate.serialNumber, issuer: maskNameString(s.certificate.issuer) } : null,
     indication: s.indication,
     ...(s.subIndication ? { subIndication: s.subIndication } : {}),
+    validityTime: s.validityTime,
+    timestamp: s.timestamp ? { status: s.timestamp.status, genTime: s.timestamp.genTime, tsa: s.timestamp.tsa, serialNumber: s.timestamp.serialNumber } : null,
+    revocation: { status: s.revocation.status, source: s.revocation.source, revokedAt: s.revocation.revokedAt },
+    warnings: s.warnings,
   }));
 }
 
