@@ -13,6 +13,9 @@ import { RoundOutcomeService } from './round-outcome.service.js';
 import { RoundStartLocks } from './round-start-locks.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
+import { SignerAssetsController } from './signer-assets.controller.js';
+import { SignerDocumentsController } from './signer-documents.controller.js';
+import { SignerDocumentsService } from './signer-documents.service.js';
 import { SignerPagesController } from './signer-pages.controller.js';
 import './signing-round.errors.js';
 
@@ -23,9 +26,10 @@ import './signing-round.errors.js';
  */
 @Module({
   imports: [AuditModule, WebhooksModule, OrganisationsModule, EnvelopesModule],
-  controllers: [SignerPagesController, ProviderWebhooksController],
+  controllers: [SignerPagesController, SignerDocumentsController, SignerAssetsController, ProviderWebhooksController],
   providers: [
     SignerLinksService,
+    SignerDocumentsService,
     StartRoundService,
     CheckRoundService,
     ObserveRoundService,
