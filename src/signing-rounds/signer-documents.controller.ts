@@ -35,14 +35,7 @@ export class SignerDocumentsController {
     });
   }
 
-  @Get(':token/archive.zip')
-  async archive(@Param('token') token: string, @Query('lang') lang: string | undefined, @Res() response: Response): Promise<void> {
-    await this.download(response, lang, async () => {
-      const { zip, fileName } = await this.documents.archive(token);
-      return { body: zip, type: 'application/zip', fileName };
-    });
-  }
-
+  /** Sends a file built by `build`, or the signer error page. */
   private async download(response: Response, lang: string | undefined, build: () => Promise<{ body: Buffer; type: string; fileName: string }>): Promise<void> {
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');

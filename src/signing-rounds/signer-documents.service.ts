@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { RoundArchive } from '../archives/round-archive.entity.js';
 import { AppError } from '../common/errors/app-error.js';
 import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
@@ -17,7 +16,7 @@ export interface XmlPreview {
 
 /**
  * What a signer may download through their link: the originals (always: they are asked to sign them), and
- * once the envelope is COMPLETED the signed CMS per document and the provider's archive copy. Everything is
+ * once the envelope is COMPLETED the signed CMS per document (the archive copy: src/archives). Everything is
  * found from the link token, then by the envelope it names: a document id alone opens nothing.
  */
 @Injectable()
@@ -42,28 +41,6 @@ export class SignerDocumentsService {
     return { name: document.name, cms: latest.cms };
   }
 
-  /** The provider's archive of the envelope's last round (its last page lists every signer), once complete. */
-  async archive(token: string): Promise<{ zip: Buffer; fileName: string }> {
-    const signer = await this.links.signerByToken(token);
-    const envelope = await this.db.getRepository(Envelope).findOneByOrFail({ id: signer.envelopeId, organisationId: signer.organisationId });
-    this.requireCompleted(envelope);
-    const archive = await this.db
-      .getRepository(RoundArchive)
-      .createQueryBuilder('a')
-      .addSelect('a.zip')
-      .where(`a.envelope_id = :envelopeId AND a.organisation_id = :organisationId AND a.status = 'STORED'`, { envelopeId: envelope.id, organisationId: envelope.organisationId })
-      .orderBy('a.stored_at', 'DESC')
-      .getOne();
-    if (!archive?.zip) throw new AppError('NOT_SIGNED_YET', 'The provider archive copy is not stored yet; try again in a minute');
-    return { zip: archive.zip, fileName: `${envelope.title.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 80) || 'envelope'}-archive.zip` };
-  }
-
-  /** Whether the link page may offer the archive copy (it is fetched after the round, so it may lag a little). */
-  async hasArchive(view: LinkView): Promise<boolean> {
-    if (view.envelope.status !== 'COMPLETED') return false;
-    return this.db.getRepository(RoundArchive).existsBy({ envelopeId: view.envelope.id, organisationId: view.envelope.organisationId, status: 'STORED' });
-  }
-
   /** Readable text of each XML document, for the link page. */
   async xmlPreviews(view: LinkView): Promise<Map<string, XmlPreview>> {
     const previews = new Map<string, XmlPreview>();
@@ -86,7 +63,7 @@ export class SignerDocumentsService {
     return { envelope, document };
   }
 
-  private requireCompleted(envelope: Envelope): void {
+  requireCompleted(envelope: Envelope): void {
     if (envelope.status !== 'COMPLETED') throw new AppError('NOT_SIGNED_YET', 'The signed copy is available once every signer has signed');
   }
 }

@@ -27,11 +27,11 @@ describe('signer link page: end states', () => {
   });
 
   it('escapes document names and offers signed copies only when complete', () => {
-    const open = documentsSection(view('IN_PROGRESS', 'ACTIVE'), 'tok', 'en', { xml: new Map(), hasArchive: false });
+    const open = documentsSection(view('IN_PROGRESS', 'ACTIVE'), 'tok', 'en', { xml: new Map() });
     expect(open).toContain('&lt;b&gt;x&lt;/b&gt;.pdf');
     expect(open).not.toContain('<b>x</b>');
     expect(open).not.toContain('data-signed-copy');
-    const done = documentsSection(view('COMPLETED', 'SIGNED'), 'tok', 'en', { xml: new Map(), hasArchive: true });
+    const done = documentsSection(view('COMPLETED', 'SIGNED'), 'tok', 'en', { xml: new Map() });
     expect(done).toContain('/s/tok/documents/d1/signed.p7s');
     expect(done).toContain('/s/tok/archive.zip');
   });

@@ -25,7 +25,6 @@ const TEXT = {
     signedCopyIntro: 'Every signer has signed. Download the signed documents:',
     cms: (name: string) => `${name}: signature file (CMS, .p7s)`,
     archive: 'Archive copy from the signing service (ZIP)',
-    archivePending: 'The archive copy from the signing service will appear here in a minute.',
     ends: {
       COMPLETED: 'Every signer has signed: the envelope is complete. There is nothing more to do.',
       DECLINED: 'Signing has stopped: a signer declined. There is nothing more to do.',
@@ -53,7 +52,6 @@ const TEXT = {
     signedCopyIntro: 'Все подписанты подписали. Скачайте подписанные документы:',
     cms: (name: string) => `${name}: файл подписи (CMS, .p7s)`,
     archive: 'Архивная копия сервиса подписания (ZIP)',
-    archivePending: 'Архивная копия сервиса подписания появится здесь через минуту.',
     ends: {
       COMPLETED: 'Все подписанты подписали: конверт завершён. Действий больше не требуется.',
       DECLINED: 'Подписание остановлено: один из подписантов отказался. Действий больше не требуется.',
@@ -81,7 +79,6 @@ const TEXT = {
     signedCopyIntro: 'Барлық қол қоюшылар қол қойды. Қол қойылған құжаттарды жүктеп алыңыз:',
     cms: (name: string) => `${name}: қолтаңба файлы (CMS, .p7s)`,
     archive: 'Қол қою қызметінің мұрағаттық көшірмесі (ZIP)',
-    archivePending: 'Қол қою қызметінің мұрағаттық көшірмесі бір минуттан кейін осында пайда болады.',
     ends: {
       COMPLETED: 'Барлық қол қоюшылар қол қойды: конверт аяқталды. Басқа әрекет қажет емес.',
       DECLINED: 'Қол қою тоқтатылды: қол қоюшылардың бірі бас тартты. Басқа әрекет қажет емес.',
@@ -98,7 +95,6 @@ const TEXT = {
 
 export interface DocumentsExtras {
   xml: Map<string, XmlPreview>;
-  hasArchive: boolean;
 }
 
 /** The script that draws PDFs on the link page (an ES module: it imports pdf.js from /assets/pdfjs). */
@@ -131,15 +127,15 @@ export function documentsSection(view: LinkView, token: string, language: Langua
     })
     .join('\n');
   return `<section class="card" aria-labelledby="documents-heading"><h2 id="documents-heading">${e(t.documents)}</h2><p class="muted">${e(t.readBefore)}</p>${items}</section>
-${signedCopySection(view, token, language, extras.hasArchive)}`;
+${signedCopySection(view, token, language)}`;
 }
 
-function signedCopySection(view: LinkView, token: string, language: Language, hasArchive: boolean): string {
+function signedCopySection(view: LinkView, token: string, language: Language): string {
   if (view.envelope.status !== 'COMPLETED') return '';
   const t = TEXT[language];
   const base = `/s/${encodeURIComponent(token)}`;
   const cms = view.documents.map((d) => `<li><a href="${e(`${base}/documents/${encodeURIComponent(d.id)}/signed.p7s`)}" download data-signed-cms>${e(t.cms(d.name))}</a></li>`).join('');
-  const archive = hasArchive ? `<li><a href="${e(`${base}/archive.zip`)}" download data-archive>${e(t.archive)}</a></li>` : `<li class="muted">${e(t.archivePending)}</li>`;
+  const archive = `<li><a href="${e(`${base}/archive.zip`)}" download data-archive>${e(t.archive)}</a></li>`;
   return `<section class="card ok" aria-labelledby="signed-heading" data-signed-copy><h2 id="signed-heading">${e(t.signedCopy)}</h2><p>${e(t.signedCopyIntro)}</p><ul>${cms}${archive}</ul></section>`;
 }
 

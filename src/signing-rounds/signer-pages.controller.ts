@@ -72,10 +72,9 @@ export class SignerPagesController {
     });
   }
 
-  /** What the documents part of the link page needs beyond the view: XML text, whether the archive copy is in. */
+  /** What the documents part of the link page needs beyond the view: the XML documents' text. */
   private async documentsExtras(view: LinkView): Promise<DocumentsExtras> {
-    const [xml, hasArchive] = await Promise.all([this.documents.xmlPreviews(view), this.documents.hasArchive(view)]);
-    return { xml, hasArchive };
+    return { xml: await this.documents.xmlPreviews(view) };
   }
 
   private language(requested: string | undefined, fallback: Language): Language {

@@ -39,5 +39,6 @@ import './signing-round.errors.js';
     ProviderWebhooksService,
     RoundCheckJobHandler,
   ],
+  exports: [SignerLinksService, SignerDocumentsService],
 })
 export class SigningRoundsModule {}

@@ -25,3 +25,45 @@ export function signerTurnMessage(language: Language, input: { title: string; si
       };
   }
 }
+
+/** The SMS a signer gets when it is their turn (and as a reminder): short, the link in full. */
+export function signerTurnSms(language: Language, input: { title: string; link: string; organisation: string; reminder: boolean }): string {
+  const title = input.title.length > 60 ? `${input.title.slice(0, 57)}…` : input.title;
+  switch (language) {
+    case 'kz':
+      return `${input.reminder ? 'Еске салу. ' : ''}${input.organisation}: «${title}» құжатына қол қойыңыз: ${input.link}`;
+    case 'en':
+      return `${input.reminder ? 'Reminder. ' : ''}${input.organisation}: please sign “${title}”: ${input.link}`;
+    default:
+      return `${input.reminder ? 'Напоминание. ' : ''}${input.organisation}: подпишите «${title}»: ${input.link}`;
+  }
+}
+
+/** The mail to the sender when every signer has signed; the certificate of completion is attached. */
+export function completedMessage(language: Language, input: { title: string; organisation: string; signers: string[]; consoleLink: string }): Message {
+  const list = input.signers.map((name) => `  • ${name}`).join('\n');
+  switch (language) {
+    case 'kz':
+      return {
+        subject: `«${input.title}» құжатына барлығы қол қойды`,
+        text: `«${input.title}» конвертіне (${input.organisation}) барлық қол қоюшылар қол қойды:\n${list}\n\nАяқталу сертификаты хатқа тіркелген. Қол қойылған құжаттар, дәлелдер пакеті және оқиғалар тарихы консольде:\n${input.consoleLink}\n— Kezek`,
+      };
+    case 'en':
+      return {
+        subject: `Everyone has signed “${input.title}”`,
+        text: `Every signer of “${input.title}” (${input.organisation}) has signed:\n${list}\n\nThe certificate of completion is attached. The signed documents, the evidence pack and the timeline are in the console:\n${input.consoleLink}\n— Kezek`,
+      };
+    default:
+      return {
+        subject: `Все подписали «${input.title}»`,
+        text: `Все подписанты конверта «${input.title}» (${input.organisation}) подписали:\n${list}\n\nСертификат о завершении во вложении. Подписанные документы, пакет доказательств и история событий — в консоли:\n${input.consoleLink}\n— Kezek`,
+      };
+  }
+}
+
+/** +7 701 *** ** 67: enough to tell numbers apart in the trail, not the whole number. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 6) return '*'.repeat(digits.length);
+  return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 6)}${digits.slice(-2)}`;
+}
