@@ -1,42 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { SMTPServer } from 'smtp-server';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { REMINDER_QUEUE } from '../src/notifications/notifications.service.js';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
 import { consoleAgent, createConsoleUser } from './support/console.js';
+import { startSmtp } from './support/mail.js';
 import { IINS, makePdf } from './support/documents.js';
 import { signers, SigningDriver, until } from './support/signing.js';
 import { signAll } from './support/verification.js';
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on loopback. `refuse`: it answers 550 to every recipient (a server that will not take the mail). */
-async function startSmtp(options: { refuse?: boolean } = {}): Promise<{ server: SMTPServer; url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    size: 10 * 1024 * 1024,
-    onRcptTo(address, _session, callback) {
-      if (options.refuse) return callback(Object.assign(new Error(`Mailbox ${address.address} unavailable`), { responseCode: 550 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`, received };
-}
 
 /** A fake SMS gateway: answers each request with the next status in `script` (then 200) and keeps what it got. */
 async function startGateway(): Promise<{ server: Server; url: string; received: { headers: IncomingHttpHeaders; body: { to: string; text: string } }[]; script: number[] }> {
@@ -89,7 +59,7 @@ describe('reminders, completion mail and SMS (real SMTP server, fake SMS gateway
   });
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    await smtp.close();
     await new Promise<void>((resolve) => gateway.server.close(() => resolve()));
   });
 
@@ -244,7 +214,7 @@ describe('a mail server that refuses every message', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    await smtp.close();
   });
 
   it('never blocks signing: the envelope completes, and the failure is recorded and shown in the timeline', async () => {

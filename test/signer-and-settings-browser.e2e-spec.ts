@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { launchBrowser, signInToConsole, type TestBrowser } from './support/browser.js';
 import { createConsoleUser, PASSWORD } from './support/console.js';
 import { IINS, makePdf } from './support/documents.js';
 import { signers, SigningDriver, until } from './support/signing.js';
@@ -68,16 +68,7 @@ describeWithTools([CHROMIUM], 'signer page and console settings in Chromium', ()
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 
-  async function signIn(email: string) {
-    const { page, errors } = await browser.page();
-    await page.context().clearCookies();
-    await page.goto(`${t.baseUrl}/console/login?lang=en`);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/console$/);
-    return { page, errors };
-  }
+  const signIn = (email: string) => signInToConsole(browser, t.baseUrl, email, PASSWORD);
 
   it('the link page draws the PDF before the Sign button, offers the original, and after completion the signed copy', async () => {
     const created = await drive.create({
