@@ -1,4 +1,4 @@
-import type { Language } from '../../web/language.js';
+import type { Language } from '../../common/domain/language.js';
 
 export interface Message {
   subject: string;
@@ -59,11 +59,4 @@ export function completedMessage(language: Language, input: { title: string; org
         text: `Все подписанты конверта «${input.title}» (${input.organisation}) подписали:\n${list}\n\nСертификат о завершении во вложении. Подписанные документы, пакет доказательств и история событий — в консоли:\n${input.consoleLink}\n— Kezek`,
       };
   }
-}
-
-/** +7 701 *** ** 67: enough to tell numbers apart in the trail, not the whole number. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 6) return '*'.repeat(digits.length);
-  return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 6)}${digits.slice(-2)}`;
 }
