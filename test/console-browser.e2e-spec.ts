@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { launchBrowser, signInToConsole, type TestBrowser } from './support/browser.js';
 import { createConsoleUser, PASSWORD } from './support/console.js';
 import { IINS, makePdf } from './support/documents.js';
 import { signers, SigningDriver, until } from './support/signing.js';
@@ -39,17 +39,7 @@ describeWithTools([CHROMIUM], 'console in Chromium', () => {
     await t?.close();
   });
 
-  async function signIn(email: string) {
-    const { page, errors } = await browser.page();
-    await page.context().clearCookies();
-    await page.goto(`${t.baseUrl}/console/login?lang=en`);
-    // Keyboard only: the labels name the fields, Enter submits.
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/console$/);
-    return { page, errors };
-  }
+  const signIn = (email: string) => signInToConsole(browser, t.baseUrl, email, PASSWORD);
 
   it('a member creates a three-signer envelope, finds it, watches it complete, reads the timeline and downloads the evidence pack', async () => {
     const { page, errors } = await signIn('member@acme.kz');

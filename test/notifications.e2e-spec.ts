@@ -1,34 +1,8 @@
-import { SMTPServer } from 'smtp-server';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
+import { startSmtp } from './support/mail.js';
 import { consoleAgent, createConsoleUser } from './support/console.js';
 import { IINS, makePdf } from './support/documents.js';
 import { signers, SigningDriver, until } from './support/signing.js';
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on a loopback port that keeps what it receives. */
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return { server, port, received };
-}
 
 /** Decoded text of a quoted-printable or base64 mail body, enough to find the link and subject in it. */
 function textOf(raw: string): string {

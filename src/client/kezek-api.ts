@@ -507,6 +507,13 @@ export interface components {
              * @example https://example.kz/thanks
              */
             redirectUrl?: string;
+            /** @description Remind each active signer every this many days (e-mail, and SMS when a gateway is configured) until they sign or the envelope ends */
+            reminderIntervalDays?: number;
+            /**
+             * @description Who gets the completion mail with the certificate of completion (default: the console user who created the envelope)
+             * @example legal@example.kz
+             */
+            senderEmail?: string;
         };
         EnvelopePageDto: {
             items: components["schemas"]["EnvelopeSummaryDto"][];
@@ -545,6 +552,10 @@ export interface components {
                 [key: string]: unknown;
             };
             redirectUrl?: string | null;
+            /** @description Days between reminders to active signers */
+            reminderIntervalDays?: number | null;
+            /** @description Where the completion mail goes */
+            senderEmail?: string | null;
             /** Format: date-time */
             sentAt?: string | null;
             signers: components["schemas"]["SignerViewDto"][];

@@ -134,6 +134,14 @@ export const configSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'expected an smtp:// or smtps:// URL' }).optional(),
   /** The From address of Kezek's mail. */
   MAIL_FROM: z.string().min(3).default('Kezek <no-reply@kezek.local>'),
+  /** An HTTP SMS gateway (POST JSON `{to, text}` with `Authorization: Bearer SMS_GATEWAY_TOKEN`). Unset: no SMS is sent. */
+  SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' }).optional(),
+  SMS_GATEWAY_TOKEN: z.string().min(8, { message: 'expected the gateway token (at least 8 characters)' }).optional(),
+  /** Retries of a failed message (exponential backoff from NOTIFICATION_RETRY_DELAY_SECONDS); a refusal by the server (5xx, 4xx from the gateway) is final at once. */
+  NOTIFICATION_RETRY_LIMIT: z.coerce.number({ message: 'expected a number of retries' }).int().min(0).max(20).default(5),
+  NOTIFICATION_RETRY_DELAY_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600).default(10),
+  /** A console user may remind one signer at most once per this many minutes (scheduled reminders are not counted). */
+  REMINDER_MIN_INTERVAL_MINUTES: z.coerce.number({ message: 'expected minutes' }).int().min(1).max(10_080).default(60),
   /** Console sign-in attempts per client IP per minute (wrong passwords also lock the account after 5 in a row). */
   CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int().min(1).max(100_000).default(20),
 
@@ -238,6 +246,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (Boolean(values.EVIDENCE_SEAL_CERT_FILE) !== Boolean(values.EVIDENCE_SEAL_KEY_FILE)) {
     throw new ConfigError([`${values.EVIDENCE_SEAL_CERT_FILE ? 'EVIDENCE_SEAL_KEY_FILE' : 'EVIDENCE_SEAL_CERT_FILE'}: the evidence seal needs both EVIDENCE_SEAL_CERT_FILE and EVIDENCE_SEAL_KEY_FILE (not set)`]);
+  }
+  if (Boolean(values.SMS_GATEWAY_URL) !== Boolean(values.SMS_GATEWAY_TOKEN)) {
+    throw new ConfigError([`${values.SMS_GATEWAY_URL ? 'SMS_GATEWAY_TOKEN' : 'SMS_GATEWAY_URL'}: the SMS gateway needs both SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN (not set)`]);
   }
   if (values.WEBHOOKS_ALLOW_PRIVATE && values.NODE_ENV === 'production') {
     throw new ConfigError(['WEBHOOKS_ALLOW_PRIVATE: a development setting, refused with NODE_ENV=production (got "true")']);

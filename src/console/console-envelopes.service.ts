@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { unzipSync } from 'fflate';
 import { DataSource } from 'typeorm';
 import { RoundArchive } from '../archives/round-archive.entity.js';
 import { AuditService, type AuditTrail } from '../audit/audit.service.js';
@@ -11,6 +10,7 @@ import type { EnvelopeViewDto } from '../envelopes/dto/envelope-view.dto.js';
 import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
 import { EnvelopePresenter } from '../envelopes/envelope.presenter.js';
 import { EnvelopesService } from '../envelopes/envelopes.service.js';
+import { certificateFromEvidencePack } from '../notifications/certificate-attachment.js';
 import { EvidencePackService } from '../evidence/evidence-pack.service.js';
 import { UsersService } from '../users/users.service.js';
 import { containsPattern, encodeCursor, type EnvelopeFilter } from './domain/envelope-filter.js';
@@ -215,9 +215,6 @@ export class ConsoleEnvelopesService {
   /** The certificate of completion, taken from a freshly built evidence pack (the export is recorded). */
   async certificateOfCompletion(organisationId: string, envelopeId: string, actor: Actor): Promise<Buffer> {
     const { zip } = await this.evidence.build(organisationId, envelopeId, actor);
-    const files = unzipSync(zip, { filter: (file) => file.name === 'certificate-of-completion.pdf' });
-    const pdf = files['certificate-of-completion.pdf'];
-    if (!pdf) throw new AppError('EVIDENCE_NOT_AVAILABLE', 'The evidence pack has no certificate of completion');
-    return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+    return certificateFromEvidencePack(zip);
   }
 }

@@ -33,6 +33,10 @@ const STYLES = `
   .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1rem; }
   .secret { font-family: ui-monospace, monospace; background: #fffaf0; border: 1px dashed #b28704; padding: .5rem; word-break: break-all; }
   .row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; margin-bottom: .5rem; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  .checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .25rem .75rem; }
+  label.check { display: flex; gap: .4rem; align-items: center; color: inherit; }
+  fieldset { border: 1px solid #d8dde6; border-radius: 8px; }
   @media (max-width: 40rem) { td, th { padding: .3rem; font-size: .9rem; } .hide-narrow { display: none; } }
 `;
 

@@ -7,6 +7,8 @@ import type { ApiKeySummary } from '../organisations/organisations.service.js';
 import type { Notification } from '../notifications/notification.entity.js';
 import type { Dashboard, EnvelopeDetail, EnvelopeRow } from './console-envelopes.service.js';
 import { consolePage, csrfField, formatTime, statusBadge } from './console-layout.js';
+import type { ProviderStatus } from './console-settings.service.js';
+import { providerSection } from './console-settings.view.js';
 import { consoleText } from './console-text.js';
 import { filterQuery, SORTS, STATUS_TABS, type EnvelopeFilter } from './domain/envelope-filter.js';
 
@@ -102,7 +104,7 @@ function timeline(trail: AuditTrail | null, names: Map<string, string>, signerNa
     .map(
       (event) => `<tr data-event="${e(event.type)}"><td>${formatTime(event.createdAt, t)}</td><td><code>${e(event.type)}</code>${
         typeof event.data.reason === 'string' ? ` — ${e(event.data.reason)}` : ''
-      }</td><td>${e(who(event.actor))}</td><td>${e(event.ip ?? '')}</td><td class="hide-narrow"><small>${e(event.userAgent ?? '')}</small></td></tr>`,
+      }${eventDetails(event.data, signerNames)}</td><td>${e(who(event.actor))}</td><td>${e(event.ip ?? '')}</td><td class="hide-narrow"><small>${e(event.userAgent ?? '')}</small></td></tr>`,
     )
     .join('\n');
   return `<section aria-labelledby="timeline"><h2 id="timeline">${e(t.timeline)}</h2>
@@ -110,7 +112,18 @@ function timeline(trail: AuditTrail | null, names: Map<string, string>, signerNa
 <div class="scroll"><table><thead><tr><th scope="col">${e(t.when)}</th><th scope="col">${e(t.what)}</th><th scope="col">${e(t.who)}</th><th scope="col">${e(t.ip)}</th><th scope="col" class="hide-narrow">${e(t.userAgent)}</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
-export function envelopeDetailPage(language: Language, user: ConsoleIdentity, detail: EnvelopeDetail, notice?: string): string {
+/** What a message or reminder event says in the timeline: channel, to whom, and why it failed. */
+function eventDetails(data: Record<string, unknown>, signerNames: Map<string, string>): string {
+  const parts: string[] = [];
+  if (typeof data.signerId === 'string' && signerNames.has(data.signerId)) parts.push(signerNames.get(data.signerId)!);
+  if (typeof data.channel === 'string') parts.push(data.channel);
+  if (Array.isArray(data.channels)) parts.push(data.channels.join(', '));
+  if (typeof data.recipient === 'string') parts.push(data.recipient);
+  const error = typeof data.error === 'string' ? `<br><small class="flag" data-event-error>${e(data.error)}</small>` : '';
+  return parts.length || error ? ` <small class="muted">${e(parts.join(' · '))}</small>${error}` : '';
+}
+
+export function envelopeDetailPage(language: Language, user: ConsoleIdentity, detail: EnvelopeDetail, notice?: string, error?: string): string {
   const t = consoleText(language);
   const { view } = detail;
   const base = `/console/envelopes/${e(view.id)}`;
@@ -139,9 +152,13 @@ export function envelopeDetailPage(language: Language, user: ConsoleIdentity, de
         canManage && s.link && (s.status === 'ACTIVE' || s.status === 'WAITING')
           ? `<div class="row"><label class="muted" for="link-${e(s.id)}">${e(t.link)}</label><input id="link-${e(s.id)}" readonly value="${e(s.link)}" size="24" data-link><button type="button" class="secondary-copy" data-copy="link-${e(s.id)}" data-copied="${e(t.copied)}">${e(t.copyLink)}</button></div>`
           : '';
+      const remindControl =
+        canManage && view.status === 'IN_PROGRESS' && s.status === 'ACTIVE'
+          ? `<form method="post" action="${base}/signers/${e(s.id)}/remind">${csrfField(user)}<button type="submit" data-action="remind" aria-label="${e(`${t.remind}: ${s.fullName}`)}">${e(t.remind)}</button></form>`
+          : '';
       return `<tr data-signer-id="${e(s.id)}" data-signer-status="${e(s.status)}">
 <td>${e(s.routingOrder)}</td>
-<td><span data-typed-name>${e(s.fullName)}</span><br><small>${e(t.iin)} ${e(s.iin)}</small>${linkControls}</td>
+<td><span data-typed-name>${e(s.fullName)}</span><br><small>${e(t.iin)} ${e(s.iin)}</small>${linkControls}${remindControl}</td>
 <td>${certNames.length ? `<span data-certificate-name>${e(certNames.join(', '))}</span><br><small>${e(t.iin)} ${e(certs[0].iin ?? '')}</small>${differs ? ` <span class="flag" data-name-differs>⚠ ${e(t.nameDiffers)}</span>` : ''}` : e(t.none)}</td>
 <td>${statusBadge(s.status, t)}</td>
 <td>${e(s.attempts)}</td>
@@ -176,7 +193,8 @@ ${view.status === 'DRAFT' ? `<form method="post" action="${base}/send">${csrfFie
     path: `/console/envelopes/${view.id}`,
     body: `<p><a href="/console/envelopes">← ${e(t.back)}</a></p>
 <h1>${e(view.title)}</h1>
-${notice ? `<p class="card ok" role="status">${e(notice)}</p>` : ''}
+${notice ? `<p class="card ok" role="status" data-notice>${e(notice)}</p>` : ''}
+${error ? `<div class="card bad" role="alert" data-error>${e(error)}</div>` : ''}
 <p>${statusBadge(view.status, t)} ${view.statusReason ? `<span class="muted">${e(view.statusReason)}</span>` : ''} · ${e(t.created)} ${formatTime(view.createdAt, t)} · ${e(t.expires)} ${formatTime(view.expiresAt, t)}</p>
 <section aria-labelledby="documents"><h2 id="documents">${e(t.documents)}</h2><div class="scroll"><table><thead><tr><th scope="col">${e(t.name)}</th><th scope="col">${e(t.size)}</th><th scope="col">${e(t.sha256)}</th><th scope="col">${e(t.signedCms)}</th></tr></thead><tbody>${documents}</tbody></table></div></section>
 <section aria-labelledby="signers"><h2 id="signers">${e(t.signers)}</h2><div class="scroll"><table><thead><tr><th scope="col">${e(t.order)}</th><th scope="col">${e(t.typedName)}</th><th scope="col">${e(t.certificateName)}</th><th scope="col">${e(t.status)}</th><th scope="col">${e(t.attempts)}</th><th scope="col">${e(t.times)}</th></tr></thead><tbody>${signers}</tbody></table></div></section>
@@ -227,6 +245,8 @@ ${signerRows}
 <div><label for="expires">${e(t.expires)}</label><input id="expires" name="expiresOn" type="date" value="${tomorrow}"></div>
 <div><label for="language">${e(t.language)}</label><select id="language" name="language"><option value="ru">Русский</option><option value="kz">Қазақша</option><option value="en">English</option></select></div>
 <div><label for="redirect">${e(t.redirectUrl)}</label><input id="redirect" name="redirectUrl" type="url" maxlength="2000" size="30"></div>
+<div><label for="reminder-days">${e(t.remindEvery)}</label><select id="reminder-days" name="reminderIntervalDays"><option value="">${e(t.noReminders)}</option>${[1, 2, 3, 5, 7, 14].map((d) => `<option value="${d}">${d}</option>`).join('')}</select></div>
+<div><label for="sender-email">${e(t.senderEmail)}</label><input id="sender-email" name="senderEmail" type="email" maxlength="254" size="24" placeholder="${e(user.email)}"></div>
 </div>
 <div class="row"><button type="submit" name="send" value="true" data-action="create-send">${e(t.createAndSend)}</button><button type="submit" name="send" value="false" class="secondary" data-action="create-draft">${e(t.create)}</button></div>
 </form>`,
@@ -253,7 +273,7 @@ ${message ? `<div class="card ${message.ok ? 'ok' : 'bad'}" role="${message.ok ?
 export function settingsPage(
   language: Language,
   user: ConsoleIdentity,
-  data: { keys: ApiKeySummary[]; users: UserSummary[] | null; newKey?: string; invitationUrl?: string; error?: string },
+  data: { keys: ApiKeySummary[]; users: UserSummary[] | null; provider: ProviderStatus; smsConfigured: boolean; newKey?: string; invitationUrl?: string; error?: string },
 ): string {
   const t = consoleText(language);
   const keys = data.keys
@@ -294,7 +314,9 @@ ${data.newKey ? `<p>${e(t.newKey)}</p><p class="secret" data-new-key>${e(data.ne
 <div class="scroll"><table><thead><tr><th scope="col">${e(t.prefix)}</th><th scope="col">${e(t.label)}</th><th scope="col">${e(t.created)}</th><th scope="col">${e(t.lastUsed)}</th><th scope="col">${e(t.status)}</th></tr></thead><tbody>${keys}</tbody></table></div>
 <form method="post" action="/console/settings/api-keys" class="card row">${csrfField(user)}<div><label for="key-label">${e(t.label)}</label><input id="key-label" name="label" maxlength="100"></div><button type="submit">${e(t.newKey.split(' (')[0])}</button></form>
 </section>
-${users}`,
+<section aria-labelledby="webhooks"><h2 id="webhooks">${e(t.webhooks)}</h2><p><a href="/console/settings/webhooks" data-webhooks-link>${e(t.webhooks)} · ${e(t.deliveries)} →</a></p></section>
+${providerSection(t, data.provider, data.smsConfigured)}
+${users}`
   });
 }
 

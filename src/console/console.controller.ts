@@ -18,6 +18,7 @@ import { hasRole } from '../users/domain/roles.js';
 import { UsersService, type ConsoleIdentity } from '../users/users.service.js';
 import { ConsoleSessionGuard, CurrentSessionId, CurrentUser, MinRole, MultipartCsrfCheck, MultipartForm, setSessionCookie } from './console-auth.js';
 import { ConsoleEnvelopesService, CSV_MAX_ROWS } from './console-envelopes.service.js';
+import { ConsoleSettingsService } from './console-settings.service.js';
 import { ConsoleExceptionFilter, consoleHeaders, consoleLanguage, sendPage } from './console-http.js';
 import { dashboardPage, envelopeDetailPage, mailboxPage, envelopesPage, newEnvelopePage, passwordPage, settingsPage } from './console-pages.view.js';
 import { consoleText } from './console-text.js';
@@ -54,6 +55,7 @@ export class ConsoleController {
     private readonly users: UsersService,
     private readonly organisations: OrganisationsService,
     private readonly notifications: NotificationsService,
+    private readonly settingsReads: ConsoleSettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -144,9 +146,30 @@ export class ConsoleController {
   }
 
   @Get('envelopes/:id')
-  async detail(@CurrentUser() user: ConsoleIdentity, @Param('id', uuidParam()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async detail(@CurrentUser() user: ConsoleIdentity, @Param('id', uuidParam()) id: string, @Query('reminded') reminded: string | undefined, @Req() request: Request, @Res() response: Response): Promise<void> {
     const language = consoleLanguage(request, response);
-    sendPage(response, 200, envelopeDetailPage(language, user, await this.consoleEnvelopes.detail(user.organisationId, id)));
+    const notice = reminded === '1' ? consoleText(language).reminderSent : undefined;
+    sendPage(response, 200, envelopeDetailPage(language, user, await this.consoleEnvelopes.detail(user.organisationId, id), notice));
+  }
+
+  @Post('envelopes/:id/signers/:signerId/remind')
+  @MinRole('member')
+  async remind(
+    @CurrentUser() user: ConsoleIdentity,
+    @Param('id', uuidParam()) id: string,
+    @Param('signerId', uuidParam('signerId')) signerId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    try {
+      await this.notifications.remind(user.organisationId, id, signerId, userActor(request, user));
+      response.redirect(303, `/console/envelopes/${id}?reminded=1`);
+    } catch (error) {
+      // Too soon, not their turn, no address: the envelope page again, saying why.
+      if (!(error instanceof AppError) || !['REMINDER_TOO_SOON', 'REMINDER_NOT_POSSIBLE', 'REMINDER_NO_CHANNEL'].includes(error.code)) throw error;
+      const language = consoleLanguage(request);
+      sendPage(response, error.status, envelopeDetailPage(language, user, await this.consoleEnvelopes.detail(user.organisationId, id), undefined, error.message));
+    }
   }
 
   @Post('envelopes/:id/send')
@@ -237,8 +260,12 @@ export class ConsoleController {
   }
 
   private async renderSettings(user: ConsoleIdentity, request: Request, response: Response, status: number, extra: { newKey?: string; invitationUrl?: string }): Promise<void> {
-    const [keys, users] = await Promise.all([this.organisations.listApiKeys(user.organisationId), hasRole(user.role, 'owner') ? this.users.listUsers(user.organisationId) : null]);
-    sendPage(response, status, settingsPage(consoleLanguage(request, response), user, { keys, users, ...extra }));
+    const [keys, users, provider] = await Promise.all([
+      this.organisations.listApiKeys(user.organisationId),
+      hasRole(user.role, 'owner') ? this.users.listUsers(user.organisationId) : null,
+      this.settingsReads.providerStatus(user.organisationId),
+    ]);
+    sendPage(response, status, settingsPage(consoleLanguage(request, response), user, { keys, users, provider, smsConfigured: this.notifications.smsConfigured, ...extra }));
   }
 }
 

@@ -10,11 +10,14 @@ import { EvidenceModule } from '../evidence/evidence.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { RateLimitService } from '../verification/rate-limit.service.js';
 import { ConsoleSessionGuard, MultipartCsrfCheck } from './console-auth.js';
 import { ConsoleEnvelopesService } from './console-envelopes.service.js';
 import { ConsoleLoginController } from './console-login.controller.js';
 import { ConsoleController } from './console.controller.js';
+import { ConsoleSettingsService } from './console-settings.service.js';
+import { ConsoleWebhooksController } from './console-webhooks.controller.js';
 
 /** The console under /console: server-rendered pages for an organisation's people (see README, "Console"). */
 @Module({
@@ -25,6 +28,7 @@ import { ConsoleController } from './console.controller.js';
     OrganisationsModule,
     NotificationsModule,
     UsersModule,
+    WebhooksModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -35,7 +39,7 @@ import { ConsoleController } from './console.controller.js';
       }),
     }),
   ],
-  controllers: [ConsoleLoginController, ConsoleController],
-  providers: [ConsoleEnvelopesService, ConsoleSessionGuard, MultipartCsrfCheck, RateLimitService],
+  controllers: [ConsoleLoginController, ConsoleController, ConsoleWebhooksController],
+  providers: [ConsoleEnvelopesService, ConsoleSettingsService, ConsoleSessionGuard, MultipartCsrfCheck, RateLimitService],
 })
 export class ConsoleModule {}

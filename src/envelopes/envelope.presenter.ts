@@ -81,6 +81,8 @@ export class EnvelopePresenter {
       language: envelope.language,
       redirectUrl: envelope.redirectUrl,
       maxAttempts: envelope.maxAttempts,
+      reminderIntervalDays: envelope.reminderIntervalDays,
+      senderEmail: envelope.senderEmail,
       metadata: envelope.metadata,
       expiresAt: envelope.expiresAt.toISOString(),
       createdAt: envelope.createdAt.toISOString(),

@@ -147,6 +147,8 @@ export class EnvelopesService {
           maxAttempts,
           expiresAt,
           metadata: fields.options?.metadata ?? {},
+          reminderIntervalDays: fields.options?.reminderIntervalDays ?? null,
+          senderEmail: fields.options?.senderEmail ?? null,
         }),
       );
       await manager.getRepository(EnvelopeDocument).insert(

@@ -15,10 +15,12 @@ export class Notification {
   @Column('text') subject: string;
   @Column('text') body: string;
   @Column('text') status: NotificationStatus;
-  /** `smtp`, or `dev-mailbox` when no SMTP_URL is set (the console shows those messages). */
+  /** `smtp`, `dev-mailbox` when no SMTP_URL is set (the console shows those messages), or `sms-gateway`. */
   @Column('text', { nullable: true }) transport: string | null;
   @Column('int') attempts: number;
   @Column('text', { name: 'last_error', nullable: true }) lastError: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt: Date | null;
+  /** Set on scheduled reminders: one row per (signer, reminder number, channel), however often the job runs. */
+  @Column('text', { name: 'dedupe_key', nullable: true }) dedupeKey: string | null;
 }

@@ -9,6 +9,8 @@ import { identityPendingText } from '../identity/identity-texts.js';
 import { escapeHtml, page } from '../web/html.js';
 import { htmlLang, languageOf } from '../web/language.js';
 import { errorPage, linkPage } from './signer-pages.view.js';
+import { SIGNER_PAGE_CSP } from './signer-documents.view.js';
+import { SignerDocumentsService } from './signer-documents.service.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
 
@@ -31,12 +33,18 @@ export class IdentityPagesController {
     private readonly links: SignerLinksService,
     private readonly identity: IdentityStepService,
     private readonly rounds: StartRoundService,
+    private readonly documents: SignerDocumentsService,
   ) {}
 
   @Get('s/:token/identity')
   async returned(@Param('token') token: string, @Query('lang') lang: string | undefined, @Query('web_view') webViewValue: string | undefined, @Req() request: Request, @Res() response: Response) {
     response.setHeader('Cache-Control', 'no-store');
     const webView = webViewValue === 'true';
+    // The same headers as the other signer pages (see SignerPagesController.render).
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Content-Security-Policy', SIGNER_PAGE_CSP);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Referrer-Policy', 'no-referrer');
     try {
       const signer = await this.links.signerByToken(token);
       const check = await this.identity.afterReturn(signer.id);
@@ -46,11 +54,11 @@ export class IdentityPagesController {
         return response.redirect(303, await this.rounds.startSigning(token, requestActor('signer', request), { webView }));
       }
       if (check?.status === 'STARTED') {
-        const body = `<div class="card wait" data-identity="pending">${escapeHtml(identityPendingText(language))}</div><script>setTimeout(() => location.reload(), 4000)</script>`;
+        const body = `<div class="card wait" data-identity="pending">${escapeHtml(identityPendingText(language))}</div><meta http-equiv="refresh" content="4">`;
         return response.status(200).type('html').send(page({ lang: htmlLang(language), title: view.envelope.title, body }));
       }
       if (webView && view.signer.status !== 'ACTIVE') return response.redirect(303, `/finished?status=${encodeURIComponent(view.signer.status.toLowerCase())}`);
-      response.status(200).type('html').send(linkPage(view, token, language));
+      response.status(200).type('html').send(linkPage(view, token, language, { xml: await this.documents.xmlPreviews(view) }));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       response.status(error.status).type('html').send(errorPage(error.message, languageOf(lang, 'ru')));

@@ -5,8 +5,10 @@ import { AppError } from '../common/errors/app-error.js';
 import { requestActor } from '../common/http/actor.js';
 import { Public } from '../common/http/public.decorator.js';
 import { languageOf, type Language } from '../web/language.js';
+import { SignerDocumentsService } from './signer-documents.service.js';
+import { SIGNER_PAGE_CSP, type DocumentsExtras } from './signer-documents.view.js';
 import { errorPage, linkPage, returnPage } from './signer-pages.view.js';
-import { SignerLinksService } from './signer-links.service.js';
+import { SignerLinksService, type LinkView } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
 
 
@@ -18,6 +20,7 @@ export class SignerPagesController {
   constructor(
     private readonly links: SignerLinksService,
     private readonly rounds: StartRoundService,
+    private readonly documents: SignerDocumentsService,
   ) {}
 
   @Get(':token')
@@ -25,7 +28,7 @@ export class SignerPagesController {
     await this.render(response, lang, async (fallback) => {
       await this.links.recordOpen(token, requestActor('signer', request));
       const view = { ...(await this.links.view(token)), webView: webView === 'true' };
-      return { status: 200, html: linkPage(view, token, this.language(lang, view.envelope.language ?? fallback)) };
+      return { status: 200, html: linkPage(view, token, this.language(lang, view.envelope.language ?? fallback), await this.documentsExtras(view)) };
     });
   }
 
@@ -38,7 +41,7 @@ export class SignerPagesController {
       if (!(error instanceof AppError) || error.code === 'SIGNER_LINK_NOT_FOUND') throw error;
       await this.render(response, lang, async () => {
         const view = await this.links.view(token);
-        return { status: error.status, html: linkPage(view, token, this.language(lang, view.envelope.language), error.message) };
+        return { status: error.status, html: linkPage(view, token, this.language(lang, view.envelope.language), await this.documentsExtras(view), error.message) };
       });
     }
   }
@@ -50,7 +53,7 @@ export class SignerPagesController {
       if (!reason) throw new AppError('VALIDATION_FAILED', 'Please say why you decline');
       await this.links.decline(token, reason, requestActor('signer', request));
       const view = await this.links.view(token);
-      return { status: 200, html: linkPage(view, token, view.envelope.language) };
+      return { status: 200, html: linkPage(view, token, view.envelope.language, await this.documentsExtras(view)) };
     });
   }
 
@@ -72,6 +75,11 @@ export class SignerPagesController {
     });
   }
 
+  /** What the documents part of the link page needs beyond the view: the XML documents' text. */
+  private async documentsExtras(view: LinkView): Promise<DocumentsExtras> {
+    return { xml: await this.documents.xmlPreviews(view) };
+  }
+
   private language(requested: string | undefined, fallback: Language): Language {
     return languageOf(requested, fallback);
   }
@@ -80,6 +88,10 @@ export class SignerPagesController {
   private async render(response: Response, lang: string | undefined, build: (fallback: Language) => Promise<{ status: number; html: string; location?: string }>): Promise<void> {
     const language = this.language(lang, 'ru');
     response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Content-Security-Policy', SIGNER_PAGE_CSP);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    // The token is in the path: no Referer carries it to another site.
+    response.setHeader('Referrer-Policy', 'no-referrer');
     try {
       const { status, html, location } = await build(language);
       if (location) return response.redirect(status, location);

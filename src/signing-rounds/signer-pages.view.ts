@@ -1,6 +1,7 @@
 import { escapeHtml, page } from '../web/html.js';
 import { htmlLang, type Language, languageLinks } from '../web/language.js';
 
+import { documentsSection, DOCUMENT_STYLES, endStateCard, SIGNER_SCRIPT_TAG, type DocumentsExtras } from './signer-documents.view.js';
 import type { LinkView } from './signer-links.service.js';
 import { identityCard } from '../identity/identity-texts.js';
 
@@ -10,17 +11,13 @@ const TEXT = {
     title: 'Document signing',
     hello: (name: string) => `Hello, ${name}`,
     invited: (title: string) => `You are asked to sign “${title}” with your qualified digital signature.`,
-    documents: 'Documents',
     sign: 'Sign with Cloud EDS',
     verifyAndSign: 'Confirm identity and sign',
     continue: 'Continue signing',
     decline: 'Decline to sign',
     declineReason: 'Why do you decline? (the sender will see this)',
     waiting: 'It is not your turn yet: earlier signers have not finished. This link will work when your turn comes.',
-    signed: 'You have signed. Thank you!',
-    declined: 'You declined to sign.',
     failed: 'Signing could not be completed: the number of attempts is used up. Please contact the sender.',
-    finished: (status: string) => `This envelope is ${status}. There is nothing more to do.`,
     attempts: (left: number) => `Attempts left: ${left}`,
     lastRound: (reason: string) => `Your last attempt did not succeed (${reason}). You can try again.`,
     returnedOk: 'Thank you! Your signature has been received and checked.',
@@ -34,17 +31,13 @@ const TEXT = {
     title: 'Подписание документов',
     hello: (name: string) => `Здравствуйте, ${name}`,
     invited: (title: string) => `Вам предлагается подписать «${title}» квалифицированной электронной подписью.`,
-    documents: 'Документы',
     sign: 'Подписать через Cloud EDS',
     verifyAndSign: 'Подтвердить личность и подписать',
     continue: 'Продолжить подписание',
     decline: 'Отказаться от подписания',
     declineReason: 'Причина отказа (её увидит отправитель)',
     waiting: 'Ваша очередь ещё не наступила: предыдущие подписанты не закончили. Ссылка заработает, когда придёт ваша очередь.',
-    signed: 'Вы подписали документы. Спасибо!',
-    declined: 'Вы отказались от подписания.',
     failed: 'Подписание не удалось: попытки исчерпаны. Свяжитесь с отправителем.',
-    finished: (status: string) => `Этот конверт в статусе ${status}. Действий больше не требуется.`,
     attempts: (left: number) => `Осталось попыток: ${left}`,
     lastRound: (reason: string) => `Предыдущая попытка не удалась (${reason}). Можно попробовать снова.`,
     returnedOk: 'Спасибо! Ваша подпись получена и проверена.',
@@ -58,17 +51,13 @@ const TEXT = {
     title: 'Құжаттарға қол қою',
     hello: (name: string) => `Сәлеметсіз бе, ${name}`,
     invited: (title: string) => `Сізге «${title}» құжатына білікті электрондық қолтаңбамен қол қою ұсынылады.`,
-    documents: 'Құжаттар',
     sign: 'Cloud EDS арқылы қол қою',
     verifyAndSign: 'Жеке басты растап, қол қою',
     continue: 'Қол қоюды жалғастыру',
     decline: 'Қол қоюдан бас тарту',
     declineReason: 'Бас тарту себебі (жіберуші көреді)',
     waiting: 'Сіздің кезегіңіз әлі келген жоқ: алдыңғы қол қоюшылар аяқтамады. Кезегіңіз келгенде сілтеме жұмыс істейді.',
-    signed: 'Сіз қол қойдыңыз. Рақмет!',
-    declined: 'Сіз қол қоюдан бас тарттыңыз.',
     failed: 'Қол қою сәтсіз аяқталды: әрекеттер саны таусылды. Жіберушіге хабарласыңыз.',
-    finished: (status: string) => `Бұл конверттің мәртебесі: ${status}. Басқа әрекет қажет емес.`,
     attempts: (left: number) => `Қалған әрекеттер: ${left}`,
     lastRound: (reason: string) => `Алдыңғы әрекет сәтсіз болды (${reason}). Қайта көруге болады.`,
     returnedOk: 'Рақмет! Қолтаңбаңыз алынды және тексерілді.',
@@ -112,18 +101,15 @@ export function reasonText(code: string | null | undefined, language: Language):
 }
 
 /** The page behind a signer's durable link. */
-export function linkPage(view: LinkView, token: string, language: Language, notice?: string): string {
+export function linkPage(view: LinkView, token: string, language: Language, documentsExtras: DocumentsExtras, notice?: string): string {
   const t = TEXT[language];
-  const { envelope, signer, documents } = view;
+  const { envelope, signer } = view;
   const base = `/s/${encodeURIComponent(token)}`;
   const lastRound = view.rounds.at(-1);
   let state: string;
-  if (envelope.status !== 'IN_PROGRESS' && signer.status !== 'SIGNED' && signer.status !== 'DECLINED') {
-    state = `<div class="card wait" data-state="finished">${escapeHtml(t.finished(envelope.status))}</div>`;
-  } else if (signer.status === 'SIGNED') {
-    state = `<div class="card ok" data-state="signed">${escapeHtml(t.signed)}</div>`;
-  } else if (signer.status === 'DECLINED') {
-    state = `<div class="card bad" data-state="declined">${escapeHtml(t.declined)}</div>`;
+  const ended = endStateCard(view, language);
+  if (ended) {
+    state = ended;
   } else if (signer.status === 'FAILED') {
     state = `<div class="card bad" data-state="failed">${escapeHtml(t.failed)}</div>`;
   } else if (signer.status === 'WAITING') {
@@ -142,11 +128,10 @@ export function linkPage(view: LinkView, token: string, language: Language, noti
     <h1>${escapeHtml(t.hello(signer.fullName))}</h1>
     <p>${escapeHtml(t.invited(envelope.title))}</p>
     ${notice ? `<div class="card bad" role="alert">${escapeHtml(notice)}</div>` : ''}
-    <div class="card"><strong>${escapeHtml(t.documents)}</strong>
-      <table>${documents.map((d) => `<tr><td>${escapeHtml(d.name)}</td><td class="muted">${Math.ceil(d.size / 1024)} KB</td><td><code>SHA-256 ${escapeHtml(d.sha256)}</code></td></tr>`).join('')}</table>
-    </div>
-    ${state}`;
-  return page({ lang: htmlLang(language), title: `${t.title}: ${envelope.title}`, body });
+    ${documentsSection(view, token, language, documentsExtras)}
+    ${state}
+    ${SIGNER_SCRIPT_TAG}`;
+  return page({ lang: htmlLang(language), title: `${t.title}: ${envelope.title}`, body, styles: DOCUMENT_STYLES });
 }
 
 /** Inside a mobile WebView the chain keeps `web_view=true` to its end (`/finished`). */
@@ -177,7 +162,7 @@ export function returnPage(view: LinkView, token: string, language: Language, re
   } else if (round?.status === 'CANCELED') {
     card = `<div class="card bad" data-outcome="canceled">${escapeHtml(t.returnedFailed(reasonText(round.redirectReason && round.redirectReason !== 'None' ? round.redirectReason : round.failureReason, language)))}</div>`;
   } else {
-    card = `<div class="card wait" data-outcome="pending">${escapeHtml(t.returnedPending)}</div><script>setTimeout(() => location.reload(), 4000)</script>`;
+    card = `<div class="card wait" data-outcome="pending">${escapeHtml(t.returnedPending)}</div><meta http-equiv="refresh" content="4">`;
   }
   const base = `/s/${encodeURIComponent(token)}`;
   const body = `

@@ -15,6 +15,9 @@ import { RoundOutcomeService } from './round-outcome.service.js';
 import { RoundStartLocks } from './round-start-locks.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
+import { SignerAssetsController } from './signer-assets.controller.js';
+import { SignerDocumentsController } from './signer-documents.controller.js';
+import { SignerDocumentsService } from './signer-documents.service.js';
 import { SignerPagesController } from './signer-pages.controller.js';
 import './signing-round.errors.js';
 
@@ -25,9 +28,10 @@ import './signing-round.errors.js';
  */
 @Module({
   imports: [AuditModule, WebhooksModule, OrganisationsModule, EnvelopesModule, IdentityModule],
-  controllers: [SignerPagesController, IdentityPagesController, ProviderWebhooksController],
+  controllers: [SignerPagesController, IdentityPagesController, SignerDocumentsController, SignerAssetsController, ProviderWebhooksController],
   providers: [
     SignerLinksService,
+    SignerDocumentsService,
     StartRoundService,
     CheckRoundService,
     ObserveRoundService,
@@ -37,5 +41,6 @@ import './signing-round.errors.js';
     ProviderWebhooksService,
     RoundCheckJobHandler,
   ],
+  exports: [SignerLinksService, SignerDocumentsService],
 })
 export class SigningRoundsModule {}

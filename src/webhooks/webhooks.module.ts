@@ -10,6 +10,6 @@ import { WebhooksService } from './webhooks.service.js';
   imports: [AuditModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookEndpointsService, WebhookDeliveryWorker],
-  exports: [WebhooksService],
+  exports: [WebhooksService, WebhookEndpointsService],
 })
 export class WebhooksModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, type EntitySubscriberInterface, IsNull, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
+import { DataSource, EntityManager, type EntitySubscriberInterface, In, IsNull, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -210,6 +210,37 @@ export class WebhooksService implements EntitySubscriberInterface {
     const rows = await builder.getMany();
     const page = rows.slice(0, limit);
     return { items: page.map(viewOfDelivery), nextCursor: rows.length > limit ? encodeDeliveryCursor(page[page.length - 1]) : null };
+  }
+
+  /**
+   * Sends a finished delivery (delivered or failed) again: the same row goes back to pending with a new job,
+   * so its attempts continue in one history and the receiver sees the same webhook-id (it can deduplicate).
+   * A delivery still pending is refused: its own retries are under way.
+   */
+  async redeliver(organisationId: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    const view = await this.db.transaction(async (manager) => {
+      const repository = manager.getRepository(WebhookDelivery);
+      const delivery = await repository.findOneBy({ id: deliveryId, organisationId });
+      if (!delivery) throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND', `Webhook delivery ${deliveryId} not found`);
+      const endpoint = await manager.getRepository(WebhookEndpoint).findOneBy({ id: delivery.endpointId, organisationId, deletedAt: IsNull() });
+      if (!endpoint) throw new AppError('WEBHOOK_ENDPOINT_NOT_FOUND', `Webhook endpoint ${delivery.endpointId} not found (deleted)`);
+      const now = new Date();
+      const changed = await repository.update({ id: delivery.id, organisationId, status: In(['delivered', 'failed']) }, { status: 'pending', nextAttemptAt: now });
+      if (!changed.affected) throw new AppError('CONFLICT', 'This delivery is still being attempted; redeliver it once it is delivered or failed');
+      await this.jobs.send(manager, WEBHOOK_DELIVERY_QUEUE, { deliveryId: delivery.id });
+      if (delivery.envelopeId) {
+        await this.audit.append(manager, {
+          organisationId,
+          envelopeId: delivery.envelopeId,
+          type: 'webhook.queued',
+          actor: { kind: 'system' },
+          data: { deliveryId: delivery.id, endpointId: endpoint.id, eventId: delivery.eventId, eventType: delivery.eventType, redelivery: true },
+        });
+      }
+      return viewOfDelivery({ ...delivery, status: 'pending', nextAttemptAt: now });
+    });
+    this.wakeDeliveries();
+    return view;
   }
 
   async getDelivery(organisationId: string, id: string): Promise<WebhookDeliveryDetail> {

@@ -64,3 +64,15 @@ export async function dropFile(page: Page, selector: string, file: { name: strin
   await page.dispatchEvent(selector, 'dragover', { dataTransfer });
   await page.dispatchEvent(selector, 'drop', { dataTransfer });
 }
+
+/** Signs in to the console with the keyboard (the labels name the fields, Enter submits), on a fresh page. */
+export async function signInToConsole(browser: TestBrowser, baseUrl: string, email: string, password: string): Promise<{ page: Page; errors: string[] }> {
+  const { page, errors } = await browser.page();
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/console/login?lang=en`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/console$/);
+  return { page, errors };
+}

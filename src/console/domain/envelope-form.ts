@@ -30,11 +30,19 @@ export function formToEnvelope(body: Record<string, unknown>, files: UploadedFil
   const expiresOn = typeof body.expiresOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(body.expiresOn) ? `${body.expiresOn}T23:59:59.000Z` : undefined;
   const redirectUrl = typeof body.redirectUrl === 'string' && body.redirectUrl.trim() ? body.redirectUrl.trim() : undefined;
   const language = typeof body.language === 'string' && body.language ? body.language : undefined;
+  const reminderIntervalDays = typeof body.reminderIntervalDays === 'string' && body.reminderIntervalDays.trim() ? Number(body.reminderIntervalDays) : undefined;
+  const senderEmail = typeof body.senderEmail === 'string' && body.senderEmail.trim() ? body.senderEmail.trim() : undefined;
   return {
     fields: {
       title: typeof body.title === 'string' ? body.title.trim() : '',
       signers,
-      options: { ...(expiresOn ? { expiresAt: expiresOn } : {}), ...(language ? { language } : {}), ...(redirectUrl ? { redirectUrl } : {}) },
+      options: {
+        ...(expiresOn ? { expiresAt: expiresOn } : {}),
+        ...(language ? { language } : {}),
+        ...(redirectUrl ? { redirectUrl } : {}),
+        ...(reminderIntervalDays !== undefined ? { reminderIntervalDays } : {}),
+        ...(senderEmail ? { senderEmail } : {}),
+      },
       send: body.send === 'true',
     },
     documents,

@@ -168,6 +168,19 @@ export class EnvelopeOptionsDto {
   @Max(10)
   maxAttempts?: number;
 
+  @ApiPropertyOptional({ description: 'Remind each active signer every this many days (e-mail, and SMS when a gateway is configured) until they sign or the envelope ends', minimum: 1, maximum: 30 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  reminderIntervalDays?: number;
+
+  @ApiPropertyOptional({ description: 'Who gets the completion mail with the certificate of completion (default: the console user who created the envelope)', example: 'legal@example.kz', maxLength: 254 })
+  @IsOptional()
+  @IsEmail({}, { message: 'senderEmail: must be an e-mail address such as legal@example.kz' })
+  @MaxLength(254)
+  senderEmail?: string;
+
   @ApiPropertyOptional({ description: `Your own data, returned as is (at most ${ENVELOPE_LIMITS.metadataBytes} bytes of JSON)`, type: 'object', additionalProperties: true })
   @IsOptional()
   @IsObject()

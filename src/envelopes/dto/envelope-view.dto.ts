@@ -86,6 +86,8 @@ export class EnvelopeViewDto {
   @ApiProperty({ enum: ['kz', 'en', 'ru'] }) language: string;
   @ApiPropertyOptional({ nullable: true, type: String }) redirectUrl: string | null;
   @ApiProperty() maxAttempts: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Days between reminders to active signers' }) reminderIntervalDays: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Where the completion mail goes' }) senderEmail: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -23,6 +23,10 @@ export class Envelope {
   @Column('int', { name: 'max_attempts' }) maxAttempts: number;
   @Column('timestamptz', { name: 'expires_at' }) expiresAt: Date;
   @Column('jsonb') metadata: Record<string, unknown>;
+  /** Remind active signers every this many days until they sign or the envelope ends (null: no reminders). */
+  @Column('int', { name: 'reminder_interval_days', nullable: true }) reminderIntervalDays: number | null;
+  /** Where the completion mail goes; null: the console user who created the envelope, if any. */
+  @Column('text', { name: 'sender_email', nullable: true }) senderEmail: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt: Date | null;

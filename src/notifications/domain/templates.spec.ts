@@ -1,4 +1,4 @@
-import { signerTurnMessage } from './templates.js';
+import { completedMessage, signerTurnMessage, signerTurnSms } from './templates.js';
 
 describe('signer turn mail', () => {
   const input = { title: 'Lease', signerName: 'Anna', link: 'https://kezek.example/s/abc', organisation: 'Acme', reminder: false };
@@ -15,5 +15,19 @@ describe('signer turn mail', () => {
 
   it('marks reminders', () => {
     expect(signerTurnMessage('en', { ...input, reminder: true }).subject).toMatch(/^Reminder: /);
+  });
+});
+
+describe('SMS and completion mail', () => {
+  it.each(['en', 'ru', 'kz'] as const)('%s: the SMS carries the whole link; the completion mail names every signer', (language) => {
+    const link = 'https://kezek.example/s/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    const sms = signerTurnSms(language, { title: 'A very long title '.repeat(10), link, organisation: 'Acme', reminder: true });
+    expect(sms.endsWith(link)).toBe(true);
+    expect(sms.length).toBeLessThan(200);
+    const mail = completedMessage(language, { title: 'Lease', organisation: 'Acme', signers: ['Anna', 'Nurlan'], consoleLink: 'https://kezek.example/console/envelopes/1' });
+    expect(mail.subject).toContain('Lease');
+    expect(mail.text).toContain('Anna');
+    expect(mail.text).toContain('Nurlan');
+    expect(mail.text).toContain('https://kezek.example/console/envelopes/1');
   });
 });

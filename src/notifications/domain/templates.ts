@@ -1,4 +1,4 @@
-import type { Language } from '../../web/language.js';
+import type { Language } from '../../common/domain/language.js';
 
 export interface Message {
   subject: string;
@@ -22,6 +22,41 @@ export function signerTurnMessage(language: Language, input: { title: string; si
       return {
         subject: `${input.reminder ? 'Напоминание: ' : ''}ваша очередь подписать «${input.title}»`,
         text: `Уважаемый(ая) ${input.signerName},\n\n${input.organisation} просит вас подписать «${input.title}».\nОткройте документ и подпишите по ссылке:\n${input.link}\n\nСсылка только для вас: не пересылайте её.\n— Kezek`,
+      };
+  }
+}
+
+/** The SMS a signer gets when it is their turn (and as a reminder): short, the link in full. */
+export function signerTurnSms(language: Language, input: { title: string; link: string; organisation: string; reminder: boolean }): string {
+  const title = input.title.length > 60 ? `${input.title.slice(0, 57)}…` : input.title;
+  switch (language) {
+    case 'kz':
+      return `${input.reminder ? 'Еске салу. ' : ''}${input.organisation}: «${title}» құжатына қол қойыңыз: ${input.link}`;
+    case 'en':
+      return `${input.reminder ? 'Reminder. ' : ''}${input.organisation}: please sign “${title}”: ${input.link}`;
+    default:
+      return `${input.reminder ? 'Напоминание. ' : ''}${input.organisation}: подпишите «${title}»: ${input.link}`;
+  }
+}
+
+/** The mail to the sender when every signer has signed; the certificate of completion is attached. */
+export function completedMessage(language: Language, input: { title: string; organisation: string; signers: string[]; consoleLink: string }): Message {
+  const list = input.signers.map((name) => `  • ${name}`).join('\n');
+  switch (language) {
+    case 'kz':
+      return {
+        subject: `«${input.title}» құжатына барлығы қол қойды`,
+        text: `«${input.title}» конвертіне (${input.organisation}) барлық қол қоюшылар қол қойды:\n${list}\n\nАяқталу сертификаты хатқа тіркелген. Қол қойылған құжаттар, дәлелдер пакеті және оқиғалар тарихы консольде:\n${input.consoleLink}\n— Kezek`,
+      };
+    case 'en':
+      return {
+        subject: `Everyone has signed “${input.title}”`,
+        text: `Every signer of “${input.title}” (${input.organisation}) has signed:\n${list}\n\nThe certificate of completion is attached. The signed documents, the evidence pack and the timeline are in the console:\n${input.consoleLink}\n— Kezek`,
+      };
+    default:
+      return {
+        subject: `Все подписали «${input.title}»`,
+        text: `Все подписанты конверта «${input.title}» (${input.organisation}) подписали:\n${list}\n\nСертификат о завершении во вложении. Подписанные документы, пакет доказательств и история событий — в консоли:\n${input.consoleLink}\n— Kezek`,
       };
   }
 }
