@@ -10,6 +10,7 @@ import { SealSandboxCaKey1795361200000 } from './1795361200000-SealSandboxCaKey.
 import { EvidenceSeal1795361300000 } from './1795361300000-EvidenceSeal.js';
 import { ConsoleUsers1795370000000 } from './1795370000000-ConsoleUsers.js';
 import { Notifications1795380000000 } from './1795380000000-Notifications.js';
+import { FairWebhookDelivery1795393000000 } from './1795393000000-FairWebhookDelivery.js';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
-export const migrations = [Organisations1795300000000, Sandbox1795310000000, Envelopes1795320000000, AuditTrail1795330000000, Webhooks1795331000000, Verification1795340000000, SigningRoundReservations1795350000000, Kyc1795360000000, SealSandboxCaKey1795361200000, EvidenceSeal1795361300000, ConsoleUsers1795370000000, Notifications1795380000000];
+export const migrations = [Organisations1795300000000, Sandbox1795310000000, Envelopes1795320000000, AuditTrail1795330000000, Webhooks1795331000000, Verification1795340000000, SigningRoundReservations1795350000000, Kyc1795360000000, SealSandboxCaKey1795361200000, EvidenceSeal1795361300000, ConsoleUsers1795370000000, Notifications1795380000000, FairWebhookDelivery1795393000000];
