@@ -52,6 +52,8 @@ export const configSchema = z.object({
   SECRETS_KEY_FILE: z.string().min(1).default('.kezek/secrets.key'),
   /** Whether this instance runs background jobs (an API-only instance may set false; jobs still queue). */
   JOBS_WORKERS_ENABLED: booleanString.default(true),
+  /** A signer's link opens are recorded (audit event and `signer.link_opened` webhook) at most once per this many seconds. */
+  LINK_OPEN_WINDOW_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(86_400).default(300),
   /** How often a live provider session is polled when no webhook has told us anything. */
   ROUND_POLL_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(600).default(20),
   /**
