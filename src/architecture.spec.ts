@@ -12,6 +12,7 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 
 /** Lowest first. A folder may import folders of earlier rows only; folders in one row are independent. */
 const LAYERS: string[][] = [
+  ['client'],
   ['config'],
   ['common', 'web'],
   ['cms', 'database'],

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { installBodyParsers } from './common/http/body-limits.js';
+import { describeErrorResponses } from './common/http/openapi-errors.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { OrganisationsService } from './organisations/organisations.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -46,7 +47,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
 
-  const document = SwaggerModule.createDocument(
+  const document = describeErrorResponses(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Kezek')
@@ -54,7 +55,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

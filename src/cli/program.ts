@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/app-config.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import type { CommandIo } from './verify.command.js';
 
@@ -58,7 +57,7 @@ export async function runCli(argv: string[], io: CommandIo = STDIO): Promise<num
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    io.err(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }
