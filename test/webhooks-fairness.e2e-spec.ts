@@ -97,29 +97,32 @@ function emitter(t: TestApp) {
 
 const TIMEOUT_MS = 1000;
 
-describe('fair webhook delivery: one organisation cannot hold up another', () => {
-  let t: TestApp;
-  const receiver = new Receiver();
-
+/** A test app (webhooks to loopback allowed, attempts time out after TIMEOUT_MS) and a receiver, for one describe block. */
+function withReceiver(env: Record<string, string>): { t: TestApp; receiver: Receiver } {
+  const context = { t: undefined as unknown as TestApp, receiver: new Receiver() };
   beforeAll(async () => {
-    await receiver.start();
-    t = await startTestApp({
-      WEBHOOKS_ALLOW_PRIVATE: 'true',
-      WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-      WEBHOOK_RETRY_LIMIT: '0',
-      WEBHOOK_WORKERS: '8',
-      WEBHOOK_ORGANISATION_CONCURRENCY: '4',
-      WEBHOOK_ENDPOINT_CONCURRENCY: '1',
-      // This test is about fairness: the endpoints that never answer are not paused here.
-      WEBHOOK_BREAKER_THRESHOLD: '1000',
-    });
+    await context.receiver.start();
+    context.t = await startTestApp({ WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS), ...env });
   });
   afterAll(async () => {
-    await t.close();
-    await receiver.stop();
+    await context.t.close();
+    await context.receiver.stop();
+  });
+  return context;
+}
+
+describe('fair webhook delivery: one organisation cannot hold up another', () => {
+  const context = withReceiver({
+    WEBHOOK_RETRY_LIMIT: '0',
+    WEBHOOK_WORKERS: '8',
+    WEBHOOK_ORGANISATION_CONCURRENCY: '4',
+    WEBHOOK_ENDPOINT_CONCURRENCY: '1',
+    // This test is about fairness: the endpoints that never answer are not paused here.
+    WEBHOOK_BREAKER_THRESHOLD: '1000',
   });
 
   it("delivers B's event within one attempt timeout while A's 20 endpoints never answer, with A limited to 4 calls at once", async () => {
+    const { t, receiver } = context;
     const http = () => request(t.app.getHttpServer());
     const metricsBefore = (await http().get('/metrics').expect(200)).text;
     const a = await createOrganisation(t, 'A');
@@ -165,27 +168,16 @@ describe('fair webhook delivery: one organisation cannot hold up another', () =>
 });
 
 describe('webhook endpoint circuit breaker', () => {
-  let t: TestApp;
-  const receiver = new Receiver();
-
-  beforeAll(async () => {
-    await receiver.start();
-    t = await startTestApp({
-      WEBHOOKS_ALLOW_PRIVATE: 'true',
-      WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-      WEBHOOK_RETRY_LIMIT: '10',
-      WEBHOOK_RETRY_DELAY_SECONDS: '1',
-      WEBHOOK_ENDPOINT_CONCURRENCY: '1',
-      WEBHOOK_BREAKER_THRESHOLD: '2',
-      WEBHOOK_BREAKER_COOLDOWN_SECONDS: '1',
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await receiver.stop();
+  const context = withReceiver({
+    WEBHOOK_RETRY_LIMIT: '10',
+    WEBHOOK_RETRY_DELAY_SECONDS: '1',
+    WEBHOOK_ENDPOINT_CONCURRENCY: '1',
+    WEBHOOK_BREAKER_THRESHOLD: '2',
+    WEBHOOK_BREAKER_COOLDOWN_SECONDS: '1',
   });
 
   it('pauses an endpoint after repeated failures, probes it with the oldest delivery, and sends what it held in order once it answers', async () => {
+    const { t, receiver } = context;
     const org = await createOrganisation(t, 'Breaker');
     const as = { Authorization: `Bearer ${org.key}` };
     const http = () => request(t.app.getHttpServer());
@@ -227,7 +219,7 @@ describe('webhook endpoint circuit breaker', () => {
   });
 
   it('documents the circuit breaker on the endpoint', async () => {
-    const doc = (await request(t.app.getHttpServer()).get('/docs/openapi.json').expect(200)).body;
+    const doc = (await request(context.t.app.getHttpServer()).get('/docs/openapi.json').expect(200)).body;
     expect(doc.components.schemas.WebhookEndpointDto.properties.circuitBreaker).toBeDefined();
     expect(doc.components.schemas.CircuitBreakerDto.properties.state.enum).toEqual(['closed', 'open', 'half_open']);
   });
