@@ -8,6 +8,7 @@
  *   npm run bench:flow                 # 300 envelopes
  *   BENCH_ENVELOPES=50 npm run bench:flow
  *   BENCH_SQL_PROFILE=1 …              # also Kezek's statements per round by text (costs some CPU itself)
+ *   BENCH_SQL_PROFILE=1 BENCH_SQL_STACK='"SigningRound"|"Signer"' …  # and who sends the statements containing these texts
  *   BENCH_CPU_PROFILE=flow.cpuprofile …  # a V8 CPU profile of Kezek over the measured window only
  *
  * The measured window runs from the driver's start to the moment no job is left to run (archive intake and
@@ -41,6 +42,7 @@ const SIGNERS = 3;
 /** Counts every SQL statement the process sends, by the application_name of the connection. */
 const statements = new Map<string, number>();
 const profile = new Map<string, number>();
+const callers = new Map<string, number>();
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(this: pg.Client & { connectionParameters?: { application_name?: string } }, ...args: unknown[]) {
   const name = this.connectionParameters?.application_name ?? 'other';
@@ -49,6 +51,13 @@ pg.Client.prototype.query = function countedQuery(this: pg.Client & { connection
     const first = args[0] as string | { text?: string };
     const text = (typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').slice(0, 90);
     profile.set(text, (profile.get(text) ?? 0) + 1);
+    if (process.env.BENCH_SQL_STACK && process.env.BENCH_SQL_STACK.split('|').some((part) => text.includes(part))) {
+      // Which of Kezek's own functions sent it: the first three frames in src/.
+      const frames = (new Error().stack ?? '').split('\n').filter((line) => line.includes('/src/')).slice(0, 3);
+      const where = frames.map((line) => line.trim().replace(/^at /, '').replace(/\(.*\/src\//, '(')).join(' < ');
+      const key = `${text.slice(0, 30)} ${where}`;
+      callers.set(key, (callers.get(key) ?? 0) + 1);
+    }
   }
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
@@ -278,6 +287,7 @@ async function main(): Promise<void> {
   ];
   if (process.env.BENCH_SQL_PROFILE) {
     for (const [text, n] of [...profile.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`${(n / rounds).toFixed(2).padStart(7)}  ${text}\n`);
+    for (const [where, n] of [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`${(n / rounds).toFixed(2).padStart(7)}  from ${where}\n`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exit(0);

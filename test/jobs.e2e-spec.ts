@@ -1,4 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { PgBoss } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -57,5 +59,31 @@ describe('jobs: transactional outbox on pg-boss', () => {
     jobs.wake('test-record');
     await until(() => recorder.seen.some((s) => s.startsWith('flaky#')), 'the retried job');
     expect(recorder.seen).toContain('flaky#1');
+  });
+
+  it('wakes one worker per job sent, and none when nothing was sent (each wake costs a fetch query)', async () => {
+    const notified = jest.spyOn(PgBoss.prototype, 'notifyWorker');
+    try {
+      jobs.wake('test-record');
+      expect(notified).toHaveBeenCalledTimes(0);
+
+      await jobs.send(undefined, 'test-record', { tag: 'one' });
+      jobs.wake('test-record');
+      expect(notified).toHaveBeenCalledTimes(1);
+      jobs.wake('test-record'); // announced already
+      expect(notified).toHaveBeenCalledTimes(1);
+
+      await jobs.send(undefined, 'test-record', { tag: 'later' }, { startAfter: new Date(Date.now() + 60_000) });
+      jobs.wake('test-record'); // not due: the poll finds it when it is
+      expect(notified).toHaveBeenCalledTimes(1);
+
+      for (const tag of ['a', 'b', 'c']) await jobs.send(undefined, 'test-record', { tag });
+      jobs.wake('test-record'); // three jobs, two workers: both, and only once each
+      expect(notified).toHaveBeenCalledTimes(3);
+      expect(new Set(notified.mock.calls.slice(1).map(([id]) => id)).size).toBe(2);
+      await until(() => ['one', 'a', 'b', 'c'].every((tag) => recorder.seen.includes(`${tag}#0`)), 'the woken jobs');
+    } finally {
+      notified.mockRestore();
+    }
   });
 });

@@ -1,8 +1,12 @@
+import type { DocumentType } from '../common/domain/document-type.js';
+import type { Language } from '../common/domain/language.js';
+
 /** Types of the Cloud EDS API as the guide (003) describes it. */
-export type DocumentType = 'pdf' | 'xml';
+export type { DocumentType };
 export type SessionStatus = 'STARTED' | 'PROCESS' | 'FINISHED' | 'CANCELED';
 export type FailureReason = 'EXPIRED' | 'LIVENESS' | 'FACE2FACE' | 'EDOCUMENT' | 'OTHER';
-export type SignLanguage = 'kz' | 'en' | 'ru';
+/** The sign page's `language` parameter. */
+export type SignLanguage = Language;
 
 export const SESSION_STATUSES: readonly SessionStatus[] = ['STARTED', 'PROCESS', 'FINISHED', 'CANCELED'];
 export const FAILURE_REASONS: readonly FailureReason[] = ['EXPIRED', 'LIVENESS', 'FACE2FACE', 'EDOCUMENT', 'OTHER'];

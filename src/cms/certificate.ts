@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CmsCertificateError, CmsFormatError } from './cms.errors.js';
 import {
   asBuffer,
@@ -20,6 +20,7 @@ import {
 } from './der/der-reader.js';
 import { KZ_GOST_OID, KzGostKey, readKzGostKey } from './gost/kz-gost.js';
 import { OID } from './oids.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 
 /**
  * An X.509 certificate read with the zero-copy DER reader: every field a verification needs, with views
@@ -292,7 +293,7 @@ class X509 implements ParsedCertificate {
   }
 
   get sha256(): string {
-    return (this.digest ??= createHash('sha256').update(this.der).digest('hex'));
+    return (this.digest ??= sha256Hex(this.der));
   }
 }
 

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { CmsFormatError } from './cms.errors.js';
 import { sniffContentType, type ContentKind } from './content-type.js';
 import { decodeCmsInput } from './input.js';
 import { contentBytes, DEFAULT_LIMITS, readNestedCms, type CmsLimits } from './signed-data.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 
 export interface ExtractedContent {
   /** The innermost content (a view into the input when it was stored in one piece). */
@@ -25,7 +25,7 @@ export function extractContent(input: Uint8Array | string, options: { detachedCo
   const content = contentBytes(parsed.content);
   return {
     content,
-    sha256: createHash('sha256').update(content).digest('hex'),
+    sha256: sha256Hex(content),
     type: content.length === 0 ? 'unknown' : sniffContentType(content),
     depth: parsed.layers.length,
   };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { contentDigest, digestSegments } from './algorithms.js';
 import { CmsFormatError, CmsMergeError } from './cms.errors.js';
 import { asBuffer } from './der/der-reader.js';
@@ -6,6 +5,7 @@ import { encodeOid, encodeSmallInteger, tlv } from './der/der-writer.js';
 import { decodeCmsInput } from './input.js';
 import { OID } from './oids.js';
 import { contentBytes, DEFAULT_LIMITS, readSignedDataLayer, type CmsLimits, type SignedDataLayer } from './signed-data.js';
+import { sha256Hex as sha256 } from '../common/crypto/sha256.js';
 
 export interface MergeOptions {
   /** The content all signed, for inputs that are all detached (otherwise taken from the attached ones). */
@@ -13,7 +13,6 @@ export interface MergeOptions {
   limits?: Partial<CmsLimits>;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Combines CMS that signed the same content (a parallel signing group) into one SignedData carrying all

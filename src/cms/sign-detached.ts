@@ -1,6 +1,7 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { sha256 } from '../common/crypto/sha256.js';
 
 /**
  * Making a detached CMS (the verifier supplies the content) with an RSA WebCrypto key: the instance seal of
@@ -33,7 +34,7 @@ function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-const sha256 = (bytes: Uint8Array) => arrayBuffer(createHash('sha256').update(bytes).digest());
+const sha256Bytes = (bytes: Uint8Array) => arrayBuffer(sha256(bytes));
 
 /** A detached CMS (DER) over `content`: contentType and messageDigest signed (plus the chosen attributes), the certificate included. */
 export async function signDetachedCms(content: Uint8Array, signer: DetachedSigner, options: DetachedSignOptions = {}): Promise<Uint8Array> {
@@ -44,10 +45,10 @@ export async function signDetachedCms(content: Uint8Array, signer: DetachedSigne
     // UTCTime covers 1950–2049; GeneralizedTime after that (RFC 5652 §11.3).
     attributes.push(new pkijs.Attribute({ type: OID_SIGNING_TIME, values: [time.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: time }) : new asn1js.GeneralizedTime({ valueDate: time })] }));
   }
-  attributes.push(new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: sha256(content) })] }));
+  attributes.push(new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: sha256Bytes(content) })] }));
   if (options.signingCertificateV2) {
     // SigningCertificateV2 { certs: [ ESSCertIDv2 { certHash } ] } with the default hash (SHA-256).
-    const essCertId = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(signer.certificateDer) })] });
+    const essCertId = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256Bytes(signer.certificateDer) })] });
     attributes.push(new pkijs.Attribute({ type: OID_SIGNING_CERTIFICATE_V2, values: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertId] })] })] }));
   }
   const signedData = new pkijs.SignedData({

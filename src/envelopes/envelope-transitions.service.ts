@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { mergeSignedData } from '../cms/index.js';
@@ -16,6 +15,7 @@ import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
 import { Envelope } from './entities/envelope.entity.js';
 import { Signer } from './entities/signer.entity.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 
 /**
  * Each document's signatures by a routing group that has just completed: one CMS per signer (their accepted
@@ -159,7 +159,7 @@ export class EnvelopeTransitionsService {
         organisationId: envelope.organisationId,
         routingOrder,
         cms,
-        cmsSha256: createHash('sha256').update(cms).digest('hex'),
+        cmsSha256: sha256Hex(cms),
       });
     }
     await this.audit.append(manager, {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
@@ -23,6 +23,7 @@ import { Envelope } from './entities/envelope.entity.js';
 import { Signer } from './entities/signer.entity.js';
 import { envelopeSummary, EnvelopeTransitionsService } from './envelope-transitions.service.js';
 import { ENVELOPE_EXPIRE_QUEUE } from './envelope-jobs.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 
 export interface IncomingDocument {
   name: string;
@@ -114,7 +115,7 @@ export class EnvelopesService {
           position,
           name: document.name,
           size: document.bytes.length,
-          sha256: createHash('sha256').update(document.bytes).digest('hex'),
+          sha256: sha256Hex(document.bytes),
           content: document.bytes,
         })),
       );
@@ -129,7 +130,7 @@ export class EnvelopesService {
         data: {
           title: envelope.title,
           documentType,
-          documents: documents.map((d) => ({ name: d.name, size: d.bytes.length, sha256: createHash('sha256').update(d.bytes).digest('hex') })),
+          documents: documents.map((d) => ({ name: d.name, size: d.bytes.length, sha256: sha256Hex(d.bytes) })),
           signers: signers.map((s) => ({ id: s.id, fullName: s.fullName, iin: s.iin, routingOrder: s.routingOrder })),
           expiresAt: expiresAt.toISOString(),
         },

@@ -18,7 +18,7 @@ import { EnvelopesService } from '../envelopes/envelopes.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { hasSession, SigningRound } from '../signing-rounds/signing-round.entity.js';
 import { TrustAnchorsService } from '../trust/trust-anchors.service.js';
-import { maskIin } from '../verification/domain/public-report.js';
+import { maskIin } from '../common/domain/pii-mask.js';
 import { renderCertificateOfCompletion, type CertificateFonts, type CertificateModel } from './domain/certificate-of-completion.js';
 import { EvidenceSealService } from './evidence-seal.service.js';
 import { AuditTrailFileWriter, buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';

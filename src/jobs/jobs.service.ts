@@ -59,6 +59,10 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly boss: PgBoss;
   private readonly queues = new Map<string, { definition: QueueDefinition; handler: JobHandler<unknown> }>();
   private readonly workers = new Map<string, string[]>();
+  /** Jobs this instance sent, due now, that no wake has announced yet (per queue). */
+  private readonly unannounced = new Map<string, number>();
+  /** Where the next wake of each queue starts, so wakes spread over its workers. */
+  private readonly nextWorker = new Map<string, number>();
   private started = false;
 
   constructor(
@@ -80,12 +84,25 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async send<T extends object>(manager: EntityManager | undefined, queue: string, data: T, options: SendOptions = {}): Promise<string | null> {
     const db = manager ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }) } : undefined;
-    return this.boss.send(queue, data, { startAfter: options.startAfter, singletonKey: options.singletonKey, group: options.group ? { id: options.group } : undefined, db });
+    const id = await this.boss.send(queue, data, { startAfter: options.startAfter, singletonKey: options.singletonKey, group: options.group ? { id: options.group } : undefined, db });
+    if (!options.startAfter || options.startAfter.getTime() <= Date.now()) this.unannounced.set(queue, (this.unannounced.get(queue) ?? 0) + 1);
+    return id;
   }
 
-  /** Lets this instance's workers of `queue` fetch at once instead of at their next poll. */
+  /**
+   * Lets this instance's workers of `queue` fetch at once instead of at their next poll: one worker per job
+   * sent since the last wake, none when nothing was sent. Each woken worker runs one fetch query, so waking
+   * every worker for every commit (or waking a queue nothing was sent to) would cost queries finding nothing.
+   * A job sent by a transaction that then rolled back costs at most one empty fetch.
+   */
   wake(queue: string): void {
-    for (const id of this.workers.get(queue) ?? []) this.boss.notifyWorker(id);
+    const sent = this.unannounced.get(queue) ?? 0;
+    const ids = this.workers.get(queue) ?? [];
+    if (sent === 0 || ids.length === 0) return;
+    this.unannounced.delete(queue);
+    const first = this.nextWorker.get(queue) ?? 0;
+    for (let i = 0; i < Math.min(sent, ids.length); i++) this.boss.notifyWorker(ids[(first + i) % ids.length]);
+    this.nextWorker.set(queue, (first + Math.min(sent, ids.length)) % ids.length);
   }
 
   async onApplicationBootstrap(): Promise<void> {

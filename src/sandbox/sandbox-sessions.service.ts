@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -24,6 +24,7 @@ import { SandboxClock } from './sandbox-clock.js';
 import { SandboxPeopleService } from './sandbox-people.service.js';
 import { SandboxWebhooksService } from './sandbox-webhooks.service.js';
 import { sandboxMaxFileBytes } from './sandbox-upload.interceptor.js';
+import { sha256 } from '../common/crypto/sha256.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DOCUMENTS = 50;
@@ -144,7 +145,7 @@ export class SandboxSessionsService {
           position: count,
           name: (input.name as string).trim(),
           content: Buffer.from(input.file!),
-          sha256: createHash('sha256').update(input.file!).digest(),
+          sha256: sha256(input.file!),
           sign: null,
           createdAt: now,
           updatedAt: now,

@@ -11,6 +11,7 @@ import { renderMessagePage, renderSignPage, type PageContext } from './sign-page
 import type { SandboxSession } from './sandbox.entities.js';
 import { SandboxPeopleService } from './sandbox-people.service.js';
 import { SandboxSessionsService } from './sandbox-sessions.service.js';
+import { maskIin, maskPhone } from '../common/domain/pii-mask.js';
 
 interface SignQuery {
   session?: string;
@@ -19,13 +20,7 @@ interface SignQuery {
   theme?: string;
 }
 
-function maskIin(iin: string): string {
-  return `${iin.slice(0, 2)}••••••••${iin.slice(10)}`;
-}
 
-function maskPhone(phone: string): string {
-  return `+${phone.slice(0, 1)} ${phone.slice(1, 4)} •••-••-${phone.slice(-2)}`;
-}
 
 /**
  * The sandbox's sign page, the counterpart of the provider's `/sign?session=…&redirect_url=…&language=…&theme=…`.

@@ -28,6 +28,8 @@ import { hasSession, SigningRound } from './signing-round.entity.js';
 @Injectable()
 export class CheckRoundService {
   private readonly logger = new Logger('Signing');
+  /** The check of each round running in this instance, so the next one waits for it (see checkRound). */
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -47,6 +49,20 @@ export class CheckRoundService {
    * round is live.
    */
   async checkRound(job: RoundCheckJob): Promise<void> {
+    // The webhook, the return page and a poll usually ask about a round within milliseconds of each other.
+    // Checked one after the other here, the first learns the outcome (provider calls, CMS verification) and
+    // the rest find the round closed with one read; across instances the envelope lock keeps them correct.
+    const previous = this.running.get(job.roundId);
+    const current = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.check(job));
+    this.running.set(job.roundId, current);
+    try {
+      await current;
+    } finally {
+      if (this.running.get(job.roundId) === current) this.running.delete(job.roundId);
+    }
+  }
+
+  private async check(job: RoundCheckJob): Promise<void> {
     const round = await this.db.getRepository(SigningRound).findOneBy({ id: job.roundId });
     if (!round || !isOpen(round.status) || !hasSession(round)) return;
     let observation: Observation;

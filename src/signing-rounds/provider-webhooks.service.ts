@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -9,6 +8,7 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { checkWebhookSignature } from '../cloud-eds/webhook-signature.js';
 import { SigningRound } from './signing-round.entity.js';
+import { sha256Hex } from '../common/crypto/sha256.js';
 
 export interface IncomingProviderWebhook {
   organisationId: string;
@@ -48,7 +48,7 @@ export class ProviderWebhooksService {
     if (typeof sessionId !== 'string' || sessionId.length > 200) throw new AppError('VALIDATION_FAILED', 'session_id: required');
     // Processed once per body: X-Webhook-Id is not covered by the signature, so a replayed body under a
     // fresh id must still count as a duplicate. The id is kept for the audit trail.
-    const receiptKey = createHash('sha256').update(webhook.rawBody).digest('hex');
+    const receiptKey = sha256Hex(webhook.rawBody);
     const webhookId = webhook.webhookId?.slice(0, 200) ?? null;
 
     const result = await this.db.transaction(async (manager) => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -9,6 +9,7 @@ import { afterFailure, isLocked } from './domain/lockout.js';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './domain/password.js';
 import { isRole, ROLES, type Role } from './domain/roles.js';
 import { OrgUser } from './org-user.entity.js';
+import { sha256 } from '../common/crypto/sha256.js';
 
 /** A session ends after this long without use, and in any case this long after login. */
 export const SESSION_IDLE_MS = 8 * 60 * 60_000;
@@ -36,7 +37,6 @@ export interface UserSummary {
   lastLoginAt: Date | null;
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 /** The CSRF token of a session: bound to the session id, so a token from one session is useless in another. */
 export function csrfTokenOf(sessionId: string): string {

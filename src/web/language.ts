@@ -1,13 +1,7 @@
+import { type Language, LANGUAGES } from '../common/domain/language.js';
 import { escapeHtml } from './html.js';
 
-/** The languages of Kezek's pages, as the provider names them (`kz`, not ISO `kk`). */
-export type Language = 'kz' | 'ru' | 'en';
-export const LANGUAGES: readonly Language[] = ['kz', 'ru', 'en'];
-
-/** A requested language if it is one of ours, else the fallback. */
-export function languageOf(requested: unknown, fallback: Language = 'ru'): Language {
-  return LANGUAGES.includes(requested as Language) ? (requested as Language) : fallback;
-}
+export { type Language, LANGUAGES, languageOf } from '../common/domain/language.js';
 
 /** The HTML `lang` attribute: Kazakh is `kk` there. */
 export function htmlLang(language: Language): string {

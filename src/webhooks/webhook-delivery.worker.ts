@@ -50,6 +50,8 @@ export class WebhookDeliveryWorker implements OnModuleInit {
   /** The turn of `deliveryId`'s endpoint; running it twice is harmless (a settled delivery is never sent again). */
   async deliver(deliveryId: string, _job?: JobContext): Promise<void> {
     const claim = await this.claims.claimTurn(deliveryId, new Date());
+    // The claim may have queued this delivery's next turn (an older one went first): start it now.
+    this.jobs.wake(WEBHOOK_DELIVERY_QUEUE);
     if (claim) await this.attempt(claim);
   }
 
@@ -63,7 +65,7 @@ export class WebhookDeliveryWorker implements OnModuleInit {
     const result = await this.send(claim, startedAt);
     const outcome = await this.claims.record(claim, result, startedAt);
     if (outcome) this.metrics.webhookDelivery(outcome);
-    // A slot is free again (and a resumed endpoint may have released deliveries): look for work at once.
+    // A retry, a probe or the deliveries a resumed endpoint released may have been queued: start what is due.
     this.jobs.wake(WEBHOOK_DELIVERY_QUEUE);
   }
 

@@ -13,6 +13,7 @@ import { isWellFormedXml } from '../../src/common/domain/document-type.js';
 import { fullName, type PersonName } from '../../src/sandbox/domain/kazakh-names.js';
 import type { TestApp } from '../support/app.js';
 import { freshIin, makePdf, PHONE, sandboxClient, sandboxOrganisation, startSandboxApp, workDir, XML } from './support.js';
+import { maskIin } from '../../src/common/domain/pii-mask.js';
 
 // jsqr is CommonJS with a default export: typed one way under nodenext, loaded another way under jest.
 /** poppler runs asynchronously: the app under test shares this process and must keep serving meanwhile. */
@@ -69,8 +70,11 @@ describe('sandbox archive', () => {
     expect(firstPage).toContain('Supply contract: the parties agree.');
     const lastPage = await run('pdftotext', ['-f', '2', '-l', '2', '-layout', file, '-']);
     const lines = lastPage.split('\n');
-    const row1 = lines.find((l) => l.includes(first.slice(0, 6)) && l.includes(first.slice(10)));
-    const row2 = lines.find((l) => l.includes(second.slice(0, 6)) && l.includes(second.slice(10)));
+    // The sheet shows IINs masked as everywhere else (********0126), never in full.
+    expect(first.slice(-4)).not.toBe(second.slice(-4));
+    expect(lastPage).not.toContain(first);
+    const row1 = lines.find((l) => l.includes(maskIin(first)));
+    const row2 = lines.find((l) => l.includes(maskIin(second)));
     expect(lastPage).toContain(await nameOf(first));
     expect(lastPage).toContain(await nameOf(second));
     expect(row1).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);

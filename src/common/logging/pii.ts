@@ -1,3 +1,5 @@
+import { maskIin } from '../domain/pii-mask.js';
+
 /**
  * Masks personal data before it reaches a log line: IINs/BINs (12 digits), Kazakh phone numbers, API keys
  * and bearer tokens. Keeps the last 4 digits of numbers so an operator can still tell records apart.
@@ -15,7 +17,7 @@ export function maskPii(text: string): string {
     .replace(BEARER, '$1***')
     .replace(SIGNER_LINK, '/s/***')
     .replace(PHONE, (phone) => `7*******${phone.replace(/\D/g, '').slice(-4)}`)
-    .replace(TWELVE_DIGITS, (_m, _head, tail: string) => `********${tail}`);
+    .replace(TWELVE_DIGITS, (digits) => maskIin(digits));
 }
 
 const SECRET_KEYS = /^(authorization|x-api-key|api[_-]?key|secret|password|token|cookie)$/i;

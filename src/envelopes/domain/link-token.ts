@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../common/crypto/sha256.js';
 
 /** Signer links carry 256 random bits; only their SHA-256 is used to find the signer. */
 export function generateLinkToken(): string {
@@ -6,7 +7,7 @@ export function generateLinkToken(): string {
 }
 
 export function hashLinkToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return sha256(token);
 }
 
 export function isWellFormedLinkToken(token: string): boolean {

@@ -1,9 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { DocumentType } from '../../common/domain/document-type.js';
+import type { Language } from '../../common/domain/language.js';
 import type { PersistedState } from '../../common/domain/machine-step.js';
 import type { EnvelopeContext, EnvelopeStatus } from '../domain/envelope.machine.js';
 
-export type DocumentType = 'pdf' | 'xml';
-export type SignerLanguage = 'kz' | 'en' | 'ru';
+export type { DocumentType };
+export type SignerLanguage = Language;
 
 @Entity('envelope')
 export class Envelope {

@@ -1,7 +1,8 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { encapsulatedContent, OID_DATA, OID_SIGNED_DATA, parseSignedData } from './cms-unwrap.js';
+import { sha256 } from '../../common/crypto/sha256.js';
 
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
 
@@ -33,7 +34,7 @@ function parseCertificate(der: Uint8Array): pkijs.Certificate {
 
 /** signedAttrs: contentType, messageDigest (SHA-256 of the content) and signingTime. */
 function newSignerInfo(certificate: pkijs.Certificate, content: Uint8Array, signingTime: Date): pkijs.SignerInfo {
-  const digest = createHash('sha256').update(content).digest();
+  const digest = sha256(content);
   // UTCTime covers 1950–2049; GeneralizedTime after that (RFC 5652 §11.3).
   const time = signingTime.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: signingTime }) : new asn1js.GeneralizedTime({ valueDate: signingTime });
   return new pkijs.SignerInfo({

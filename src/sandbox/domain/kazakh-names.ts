@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { parseIin } from '../../cms/iin.js';
+import { sha256 } from '../../common/crypto/sha256.js';
 
 /**
  * The sandbox's stand-in for the state register: a deterministic, plausible Kazakh name for any IIN
@@ -42,7 +42,7 @@ function patronymicOf(father: string, male: boolean, kazakhForm: boolean): strin
 }
 
 export function nameForIin(iin: string): PersonName {
-  const seed = createHash('sha256').update(`kezek-sandbox-person:${iin}`).digest();
+  const seed = sha256(`kezek-sandbox-person:${iin}`);
   const male = parseIin(iin).sex !== 'female';
   const surname = surnameOf(pick(SURNAME_STEMS, seed, 0), male);
   const givenName = pick(male ? MALE_NAMES : FEMALE_NAMES, seed, 2);

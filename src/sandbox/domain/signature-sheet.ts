@@ -1,6 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDict, PDFDocument, PDFName, PDFString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { maskIin } from '../../common/domain/pii-mask.js';
 
 /**
  * Archive copies of the sandbox, as the guide describes the provider's: each copy carries the signers
@@ -28,9 +29,6 @@ export function formatSigningTime(date: Date | undefined): string {
   return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '—';
 }
 
-function maskIin(iin: string | undefined): string {
-  return iin ? `${iin.slice(0, 6)}••••${iin.slice(10)}` : '';
-}
 
 /** Shortens text to fit a width, with an ellipsis. */
 function fit(text: string, font: PDFFont, size: number, width: number): string {
@@ -94,7 +92,7 @@ async function addSheet(pdf: PDFDocument, input: CopyInput, font: PDFFont): Prom
     input.signers.slice(p * perPage, (p + 1) * perPage).forEach((signer, i) => {
       line(String(p * perPage + i + 1), 10);
       page.drawText(fit(signer.fullName, font, 9.5, 220), { x: MARGIN + 25, y, size: 9.5, font, color: dark });
-      line(maskIin(signer.iin), 9.5, dark, MARGIN + 250);
+      line(maskIin(signer.iin) ?? '', 9.5, dark, MARGIN + 250);
       line(formatSigningTime(signer.signingTime), 9.5, dark, MARGIN + 335);
       y -= 18;
     });

@@ -10,6 +10,7 @@ import { FLOW_TEXTS, flowLocaleOf, type FlowLocale } from './pages/flow-page.i18
 import { renderFlowMessage, renderFlowPage, renderInbox } from './pages/flow-page.view.js';
 import { SandboxEDocumentService } from './sandbox-edocument.service.js';
 import { skipsInput, SandboxFlowSessionsService, type StepAction } from './sandbox-flow-sessions.service.js';
+import { maskPhone } from '../../common/domain/pii-mask.js';
 
 interface FlowQuery {
   redirect?: string;
@@ -26,9 +27,6 @@ interface StepForm extends FlowQuery {
   code?: string;
 }
 
-function maskPhone(phone: string): string {
-  return `+${phone.slice(0, 1)} ${phone.slice(1, 4)} •••-••-${phone.slice(-2)}`;
-}
 
 /**
  * The person's pages of the identity sandbox (`<base>/sandbox/remote`, the counterpart of remote.biometric.kz):

@@ -1,11 +1,8 @@
 import type { RedirectReason } from '../domain/session-rules.js';
 
-export const LANGUAGES = ['kz', 'ru', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import type { Language } from '../../common/domain/language.js';
 
-export function languageOf(value: unknown): Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value) ? (value as Language) : 'ru';
-}
+export { type Language, LANGUAGES, languageOf } from '../../common/domain/language.js';
 
 interface Texts {
   htmlLang: string;

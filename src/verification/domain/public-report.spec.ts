@@ -1,5 +1,6 @@
 import type { VerificationReport } from '../../cms/index.js';
-import { maskIin, maskReport, publicSigners } from './public-report.js';
+import { maskIin } from '../../common/domain/pii-mask.js';
+import { maskReport, publicSigners } from './public-report.js';
 import { sniffUpload } from './upload-kind.js';
 
 const report: VerificationReport = {

@@ -1,14 +1,11 @@
 import type { Indication, SignatureReport, SubIndication, VerificationReport } from '../../cms/index.js';
+import { maskIin } from '../../common/domain/pii-mask.js';
 import { maskPii } from '../../common/logging/pii.js';
 
 /**
  * What the public verification endpoints may show: the verification report of the design note, with every
  * IIN masked (`********0126`), and signers listed in signing order.
  */
-export function maskIin(iin: string | null | undefined): string | null {
-  if (!iin) return null;
-  return iin.length > 4 ? `${'*'.repeat(iin.length - 4)}${iin.slice(-4)}` : '*'.repeat(iin.length);
-}
 
 /** `SERIALNUMBER=IIN900101300126` (and any other 12 digits after IIN) in a distinguished name string. */
 function maskNameString(name: string): string {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { parseIin } from '../../../cms/iin.js';
 import { EDOCUMENT_TYPES, type EDocumentType } from '../../../kyc/edocument/edocument.types.js';
 import type { PersonName } from '../../domain/kazakh-names.js';
+import { sha256 } from '../../../common/crypto/sha256.js';
 
 /**
  * Realistic `result_json` for each of the 24 document types of guide 004. The shape every type shares is
@@ -16,7 +16,7 @@ export interface EDocumentSubject {
 }
 
 function digits(seed: string, count: number): string {
-  const hash = createHash('sha256').update(seed).digest();
+  const hash = sha256(seed);
   let out = '';
   for (let i = 0; out.length < count; i++) out += String(hash[i % hash.length]! % 10);
   return out;

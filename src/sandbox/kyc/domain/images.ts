@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
+import { sha256 } from '../../../common/crypto/sha256.js';
 
 /**
  * Pictures the sandbox answers with: a face photo (a drawn face whose colours come from the IIN, so the same
@@ -34,7 +34,7 @@ function fill(png: PNG, test: (x: number, y: number) => boolean, color: Rgb, box
 }
 
 function palette(seed: string): Rgb[] {
-  const h = createHash('sha256').update(seed).digest();
+  const h = sha256(seed);
   return [0, 3, 6, 9].map((i) => [h[i]!, h[i + 1]!, h[i + 2]!] as Rgb);
 }
 

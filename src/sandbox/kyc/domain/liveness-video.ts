@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../common/crypto/sha256.js';
 
 /**
  * The liveness "video": a real, uncompressed YUV4MPEG2 file (`video/x-yuv4mpeg`, played by ffmpeg, mpv and
@@ -10,7 +10,7 @@ export const LIVENESS_VIDEO_TYPE = 'video/x-yuv4mpeg';
 export function livenessVideo(seed: string, frames = 10): Buffer {
   const width = 64;
   const height = 48;
-  const tone = createHash('sha256').update(seed).digest()[0]! % 40;
+  const tone = sha256(seed)[0]! % 40;
   const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`, 'ascii')];
   for (let f = 0; f < frames; f++) {
     const luma = Buffer.alloc(width * height, 110);

@@ -5,6 +5,7 @@ import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { signDetachedCms } from '../../../cms/sign-detached.js';
 import type { Signer as CmsSigner } from '../../domain/cms-sign.js';
+import { maskIin } from '../../../common/domain/pii-mask.js';
 
 /**
  * A CAdES-detached signer for @signpdf: SignedData over the PDF's byte ranges with the signed attributes
@@ -35,9 +36,6 @@ export interface ReportInput {
   generatedAt: Date;
 }
 
-function maskIin(iin: string): string {
-  return `${iin.slice(0, 4)}••••${iin.slice(8)}`;
-}
 
 /** The report of one technology: a one-page PDF, signed (PAdES, ETSI.CAdES.detached) by the report key. */
 export async function signedTechnologyReport(input: ReportInput, signer: CmsSigner, fontBytes: Uint8Array): Promise<Uint8Array> {
