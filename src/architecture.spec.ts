@@ -14,7 +14,8 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 const LAYERS: string[][] = [
   ['client'],
   ['config'],
-  ['common', 'web'],
+  ['common'],
+  ['web'],
   ['cms', 'database'],
   ['trust'],
   ['metrics'],

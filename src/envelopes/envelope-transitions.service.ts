@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { mergeSignedData } from '../cms/index.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -78,7 +78,7 @@ export class EnvelopeTransitionsService {
       { id: envelope.id },
       { machineState: step.state, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
     );
-    await this.mirrorSigners(manager, envelope, before, step.state.context);
+    const signerRows = await this.writeSigners(manager, envelope, before, step.state.context, step.effects);
     await this.audit.append(manager, {
       organisationId: envelope.organisationId,
       envelopeId: envelope.id,
@@ -88,26 +88,57 @@ export class EnvelopeTransitionsService {
       userAgent: actor.userAgent,
       data: { event, from, to: envelope.status },
     });
-    for (const effect of step.effects) await this.carryOut(manager, envelope, effect, actor, context);
+    for (const effect of step.effects) await this.carryOut(manager, envelope, effect, actor, context, signerRows);
     return true;
   }
 
-  /** Copies the signers' status and attempts from the machine's context to their rows, where they changed. */
-  private async mirrorSigners(manager: EntityManager, envelope: Envelope, before: EnvelopeContext['signers'], context: EnvelopeContext): Promise<void> {
+  /**
+   * The signers' rows from the step: status and attempts as the machine's context has them, and the time of
+   * each change its effects name (activated, signed, failed, declined), in one UPDATE per changed signer.
+   * Answers the changed rows, for the effects' webhooks.
+   */
+  private async writeSigners(
+    manager: EntityManager,
+    envelope: Envelope,
+    before: EnvelopeContext['signers'],
+    context: EnvelopeContext,
+    effects: readonly EnvelopeEffect[],
+  ): Promise<Map<string, SignerRow>> {
+    const now = new Date();
+    const stamps = new Map<string, Partial<Signer>>();
+    const stamp = (signerId: string, fields: Partial<Signer>) => stamps.set(signerId, { ...stamps.get(signerId), ...fields });
+    for (const effect of effects) {
+      if (effect.type === 'activateSigners') effect.params.signerIds.forEach((id) => stamp(id, { activatedAt: now }));
+      else if (effect.type === 'signerSigned') stamp(effect.params.signerId, { signedAt: now });
+      else if (effect.type === 'signerFailed') stamp(effect.params.signerId, { failedAt: now });
+      else if (effect.type === 'signerDeclined') stamp(effect.params.signerId, { declinedAt: now, declineReason: effect.params.reason });
+    }
+    const rows = new Map<string, SignerRow>();
     for (const slot of context.signers) {
       const previous = before.find((s) => s.id === slot.id);
-      if (previous?.status === slot.status && previous.attempts === slot.attempts) continue;
-      await manager.getRepository(Signer).update({ id: slot.id, envelopeId: envelope.id }, { status: slot.status, attempts: slot.attempts });
+      const stamped = stamps.get(slot.id);
+      if (!stamped && previous?.status === slot.status && previous.attempts === slot.attempts) continue;
+      const result = await manager
+        .createQueryBuilder()
+        .update(Signer)
+        .set({ status: slot.status, attempts: slot.attempts, ...stamped })
+        .where('id = :id AND envelope_id = :envelopeId', { id: slot.id, envelopeId: envelope.id })
+        .returning(['id', 'fullName', 'routingOrder', 'linkTokenSealed'])
+        .execute();
+      const row = (result.raw as { id: string; full_name: string; routing_order: number; link_token_sealed: string }[])[0];
+      if (row) rows.set(slot.id, { id: row.id, fullName: row.full_name, routingOrder: row.routing_order, linkTokenSealed: row.link_token_sealed });
     }
+    return rows;
   }
 
-  private async carryOut(manager: EntityManager, envelope: Envelope, effect: EnvelopeEffect, actor: Actor, context: TransitionContext): Promise<void> {
-    const signers = manager.getRepository(Signer);
+  /** The effects' other work (their signer rows are written by writeSigners): webhooks, merged CMS, the envelope's end. */
+  private async carryOut(manager: EntityManager, envelope: Envelope, effect: EnvelopeEffect, actor: Actor, context: TransitionContext, signerRows: Map<string, SignerRow>): Promise<void> {
     const now = new Date();
     switch (effect.type) {
       case 'activateSigners': {
-        await signers.update({ id: In(effect.params.signerIds), envelopeId: envelope.id }, { activatedAt: now });
-        for (const signer of await signers.findBy({ id: In(effect.params.signerIds), envelopeId: envelope.id })) {
+        for (const id of effect.params.signerIds) {
+          const signer = signerRows.get(id);
+          if (!signer) throw new Error(`Signer ${id} of envelope ${envelope.id} was activated but not written`);
           await this.emit(manager, envelope, 'signer.activated', {
             signer: { id: signer.id, fullName: signer.fullName, routingOrder: signer.routingOrder, link: this.signerLink(signer) },
           });
@@ -115,7 +146,6 @@ export class EnvelopeTransitionsService {
         return;
       }
       case 'signerSigned':
-        await signers.update({ id: effect.params.signerId, envelopeId: envelope.id }, { signedAt: now });
         await this.emit(manager, envelope, 'signer.signed', { signer: { id: effect.params.signerId } });
         return;
       case 'groupCompleted':
@@ -125,11 +155,9 @@ export class EnvelopeTransitionsService {
       case 'attemptCounted':
         return; // the round's own webhook (round.canceled / round.rejected) tells integrators
       case 'signerFailed':
-        await signers.update({ id: effect.params.signerId, envelopeId: envelope.id }, { failedAt: now });
         await this.emit(manager, envelope, 'signer.failed', { signer: { id: effect.params.signerId } });
         return;
       case 'signerDeclined':
-        await signers.update({ id: effect.params.signerId, envelopeId: envelope.id }, { declinedAt: now, declineReason: effect.params.reason });
         await this.emit(manager, envelope, 'signer.declined', { signer: { id: effect.params.signerId }, reason: effect.params.reason });
         return;
       case 'envelopeFinished': {
@@ -183,6 +211,9 @@ export class EnvelopeTransitionsService {
     return `${this.config.publicBaseUrl}/s/${this.box.open(signer.linkTokenSealed)}`;
   }
 }
+
+/** What an effect's webhook needs of a signer row that step wrote. */
+type SignerRow = Pick<Signer, 'id' | 'fullName' | 'routingOrder' | 'linkTokenSealed'>;
 
 /** What outbound webhooks say about the envelope an event belongs to. */
 export function envelopeSummary(envelope: Envelope) {
