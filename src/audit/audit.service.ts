@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Between, DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
+import { decodeSeqCursor, encodeSeqCursor } from '../common/http/params.js';
 import { AuditEvent } from './audit-event.entity.js';
-import { canonicalJsonAroundSeq, chainHash, GENESIS_HASH, verifyChain, type AuditActor, type ChainedAuditEvent, type JsonValue } from './domain/audit-chain.js';
+import { canonicalJsonAroundSeq, chainHash, GENESIS_HASH, verifyChain, type AuditActor, type ChainedAuditEvent, type ChainVerification, type JsonValue } from './domain/audit-chain.js';
 
 export interface AuditEntry {
   organisationId: string;
@@ -25,6 +26,18 @@ export interface AuditTrail {
   headHash: string | null;
   firstInvalidSeq?: number;
   invalidReason?: string;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Events per page of GET /v1/envelopes/{id}/audit, unless `limit` says otherwise, and the most one page may hold. */
+export const AUDIT_PAGE_DEFAULT = 500;
+export const AUDIT_PAGE_MAX = 1000;
+
+export interface AuditPageQuery {
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
 }
 
 const MAX_USER_AGENT = 512;
@@ -105,19 +118,59 @@ export class AuditService {
     }
   }
 
-  /** The envelope's trail, oldest first, with the chain recomputed. An envelope with no events here is not found. */
-  async list(organisationId: string, envelopeId: string): Promise<AuditTrail> {
-    const rows = await this.db.getRepository(AuditEvent).find({ where: { organisationId, envelopeId }, order: { seq: 'ASC' } });
-    if (!rows.length) throw new AppError('AUDIT_TRAIL_NOT_FOUND', `No audit trail for envelope ${envelopeId}`);
-    const events = rows.map(toChained);
-    const verification = verifyChain(events);
+  /**
+   * One page of the envelope's trail, oldest first (keyset on seq), with the chain recomputed over the page
+   * and its link to the event before it; paging through every page checks the whole chain. An envelope with
+   * no events here is not found.
+   */
+  async list(organisationId: string, envelopeId: string, query: AuditPageQuery = {}): Promise<AuditTrail> {
+    const limit = Math.min(query.limit ?? AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX);
+    const afterSeq = query.cursor ? decodeSeqCursor(query.cursor) : 0;
+    const head = await this.head(organisationId, envelopeId);
+    if (!head) throw new AppError('AUDIT_TRAIL_NOT_FOUND', `No audit trail for envelope ${envelopeId}`);
+    // The event before the page anchors its first link; one more than the page tells whether another follows.
+    const rows = await this.page(organisationId, envelopeId, { fromSeq: Math.max(afterSeq, 1), toSeq: head.seq, size: limit + (afterSeq ? 2 : 1) });
+    const anchorRow = afterSeq && rows[0]?.seq === afterSeq ? rows.shift()! : null;
+    const events = rows.slice(0, limit);
+    const verification: ChainVerification =
+      afterSeq && !anchorRow && afterSeq <= head.seq
+        ? { valid: false, headHash: head.hash, firstInvalidSeq: afterSeq, reason: `seq ${afterSeq} is missing` }
+        : verifyChain(events, anchorRow ? { seq: anchorRow.seq, hash: anchorRow.hash } : undefined);
     return {
       envelopeId,
       events,
       chainValid: verification.valid,
-      headHash: verification.headHash,
+      headHash: head.hash,
       ...(verification.valid ? {} : { firstInvalidSeq: verification.firstInvalidSeq, invalidReason: verification.reason }),
+      nextCursor: rows.length > limit ? encodeSeqCursor(events[events.length - 1].seq) : null,
     };
+  }
+
+  /** The newest event's seq and hash, or null when the envelope has no trail. */
+  async head(organisationId: string, envelopeId: string): Promise<{ seq: number; hash: string } | null> {
+    const row = await this.db.getRepository(AuditEvent).findOne({ select: { seq: true, hash: true }, where: { organisationId, envelopeId }, order: { seq: 'DESC' } });
+    return row ? { seq: row.seq, hash: row.hash } : null;
+  }
+
+  /**
+   * The trail up to `toSeq` (the head when the read began, so events appended meanwhile are left out), a page
+   * at a time: one query per page, and only one page in memory.
+   */
+  async *pages(organisationId: string, envelopeId: string, { toSeq, pageSize = AUDIT_PAGE_MAX }: { toSeq: number; pageSize?: number }): AsyncGenerator<ChainedAuditEvent[]> {
+    let fromSeq = 1;
+    while (fromSeq <= toSeq) {
+      const events = await this.page(organisationId, envelopeId, { fromSeq, toSeq, size: pageSize });
+      if (!events.length) return;
+      yield events;
+      if (events.length < pageSize) return;
+      fromSeq = events[events.length - 1].seq + 1;
+    }
+  }
+
+  /** Events with fromSeq <= seq <= toSeq, oldest first, at most `size`. */
+  async page(organisationId: string, envelopeId: string, { fromSeq, toSeq, size }: { fromSeq: number; toSeq: number; size: number }): Promise<ChainedAuditEvent[]> {
+    const rows = await this.db.getRepository(AuditEvent).find({ where: { organisationId, envelopeId, seq: Between(fromSeq, toSeq) }, order: { seq: 'ASC' }, take: size });
+    return rows.map(toChained);
   }
 }
 

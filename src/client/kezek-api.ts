@@ -117,7 +117,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The envelope’s append-only, hash-chained audit trail, with the result of checking the chain */
+        /**
+         * The envelope’s append-only, hash-chained audit trail, a page at a time, with the result of checking the chain
+         * @description Oldest first, `limit` events per page (default 500, at most 1000). Without `cursor` the answer is the first page; pass `nextCursor` as `cursor` for the next one, until `nextCursor` is null. `chainValid` covers the events of the page and their link to the event before it, so paging through the whole trail checks the whole chain; `headHash` is always the newest event’s hash.
+         */
         get: operations["EnvelopesController_auditTrail"];
         put?: never;
         post?: never;
@@ -411,10 +414,11 @@ export interface components {
             userAgent: string | null;
         };
         AuditTrailDto: {
-            /** @description True when every stored hash matches the recomputed chain */
+            /** @description True when every stored hash of this page matches the recomputed chain, linked to the event before the page */
             chainValid: boolean;
             /** Format: uuid */
             envelopeId: string;
+            /** @description This page of the trail, oldest first */
             events: components["schemas"]["AuditEventDto"][];
             /** @description Where the chain first breaks, when it is not valid */
             firstInvalidSeq?: number;
@@ -422,10 +426,26 @@ export interface components {
             headHash: string | null;
             /** @description Why the chain breaks there */
             invalidReason?: string;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         CancelEnvelopeDto: {
             /** @description Why the envelope is canceled; recorded in the audit trail */
             reason: string;
+        };
+        CircuitBreakerDto: {
+            /** @description Failed attempts in a row; reset by a delivered one */
+            consecutiveFailures: number;
+            /**
+             * Format: date-time
+             * @description When the endpoint was paused, or when the current probe started
+             */
+            openedAt: string | null;
+            /**
+             * @description `closed`: deliveries go out. `open`: after WEBHOOK_BREAKER_THRESHOLD failed attempts in a row the endpoint is paused; its deliveries are kept and wait. After WEBHOOK_BREAKER_COOLDOWN_SECONDS one probe delivery is sent (`half_open`): success resumes the endpoint and the waiting deliveries go out oldest first; failure pauses it again.
+             * @enum {string}
+             */
+            state: "closed" | "open" | "half_open";
         };
         CreateApiKeyDto: {
             /** @description A label to tell keys apart, e.g. "billing backend" */
@@ -794,7 +814,10 @@ export interface components {
             /** @description Identity checks before signing; null when none are asked */
             identity?: components["schemas"]["SignerIdentityViewDto"] | null;
             iin: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the signer last opened their link (recorded at most once per LINK_OPEN_WINDOW_SECONDS)
+             */
             lastOpenedAt?: string | null;
             /** @description The signer’s durable link (present once the envelope is sent) */
             link?: string | null;
@@ -951,6 +974,7 @@ export interface components {
             nextCursor: string | null;
         };
         WebhookEndpointDto: {
+            circuitBreaker: components["schemas"]["CircuitBreakerDto"];
             /** Format: date-time */
             createdAt: string;
             description: string;
@@ -966,6 +990,7 @@ export interface components {
             url: string;
         };
         WebhookEndpointWithSecretDto: {
+            circuitBreaker: components["schemas"]["CircuitBreakerDto"];
             /** Format: date-time */
             createdAt: string;
             description: string;
@@ -1320,7 +1345,12 @@ export interface operations {
     };
     EnvelopesController_auditTrail: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `nextCursor` of the previous page; absent for the first page */
+                cursor?: string;
+                /** @description Events per page */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   SECRETS_KEY_FILE: z.string().min(1).default('.kezek/secrets.key'),
   /** Whether this instance runs background jobs (an API-only instance may set false; jobs still queue). */
   JOBS_WORKERS_ENABLED: booleanString.default(true),
+  /** A signer's link opens are recorded (audit event and `signer.link_opened` webhook) at most once per this many seconds. */
+  LINK_OPEN_WINDOW_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(86_400).default(300),
   /** How often a live provider session is polled when no webhook has told us anything. */
   ROUND_POLL_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(600).default(20),
   /**
@@ -88,12 +90,22 @@ export const configSchema = z.object({
    * CGNAT addresses. Refused with NODE_ENV=production.
    */
   WEBHOOKS_ALLOW_PRIVATE: booleanString.default(false),
-  /** Retries after a failed webhook delivery (pg-boss, exponential backoff: ~delay·2^n with jitter). */
+  /** Retries after a failed webhook delivery (exponential backoff: delay·2^n). */
   WEBHOOK_RETRY_LIMIT: z.coerce.number({ message: 'expected a number of retries' }).int().min(0).max(20).default(8),
   /** The first retry's delay; each further retry waits about twice as long. */
   WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600).default(5),
   /** How long one delivery attempt may take, from connecting to the end of the (capped) response. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100).max(60_000).default(10_000),
+  /** Delivery workers per instance; more than WEBHOOK_ORGANISATION_CONCURRENCY, so one organisation never takes them all. */
+  WEBHOOK_WORKERS: z.coerce.number({ message: 'expected a count' }).int().min(2).max(64).default(8),
+  /** Attempts in flight at once for one organisation, across all instances. */
+  WEBHOOK_ORGANISATION_CONCURRENCY: z.coerce.number({ message: 'expected a count' }).int().min(1).max(32).default(4),
+  /** Attempts in flight at once for one endpoint, across all instances. */
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number({ message: 'expected a count' }).int().min(1).max(32).default(2),
+  /** Consecutive failed attempts after which an endpoint is paused (its circuit breaker opens). */
+  WEBHOOK_BREAKER_THRESHOLD: z.coerce.number({ message: 'expected a count' }).int().min(1).max(1000).default(5),
+  /** How long a paused endpoint waits before one probe delivery is let through; success resumes it. */
+  WEBHOOK_BREAKER_COOLDOWN_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(86_400).default(60),
 
   /** Serve the local Cloud EDS sandbox under /sandbox. Default: on with the embedded database, off with DATABASE_URL. */
   SANDBOX_ENABLED: booleanString.optional(),
@@ -249,6 +261,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (Boolean(values.SMS_GATEWAY_URL) !== Boolean(values.SMS_GATEWAY_TOKEN)) {
     throw new ConfigError([`${values.SMS_GATEWAY_URL ? 'SMS_GATEWAY_TOKEN' : 'SMS_GATEWAY_URL'}: the SMS gateway needs both SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN (not set)`]);
+  }
+  if (values.WEBHOOK_WORKERS <= values.WEBHOOK_ORGANISATION_CONCURRENCY) {
+    throw new ConfigError([
+      `WEBHOOK_WORKERS: must be more than WEBHOOK_ORGANISATION_CONCURRENCY (${values.WEBHOOK_ORGANISATION_CONCURRENCY}), so that other organisations always find a free worker (got "${values.WEBHOOK_WORKERS}")`,
+    ]);
   }
   if (values.WEBHOOKS_ALLOW_PRIVATE && values.NODE_ENV === 'production') {
     throw new ConfigError(['WEBHOOKS_ALLOW_PRIVATE: a development setting, refused with NODE_ENV=production (got "true")']);

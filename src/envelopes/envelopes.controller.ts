@@ -3,7 +3,7 @@ import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
-import { AuditTrailDto } from '../audit/dto/audit-trail.dto.js';
+import { AuditTrailDto, AuditTrailQueryDto } from '../audit/dto/audit-trail.dto.js';
 import { AppError } from '../common/errors/app-error.js';
 import { requestActor } from '../common/http/actor.js';
 import { uuidParam } from '../common/http/params.js';
@@ -118,11 +118,18 @@ export class EnvelopesController {
   }
 
   @Get(':id/audit')
-  @ApiOperation({ summary: 'The envelope’s append-only, hash-chained audit trail, with the result of checking the chain' })
+  @ApiOperation({
+    summary: 'The envelope’s append-only, hash-chained audit trail, a page at a time, with the result of checking the chain',
+    description:
+      'Oldest first, `limit` events per page (default 500, at most 1000). Without `cursor` the answer is the first page; ' +
+      'pass `nextCursor` as `cursor` for the next one, until `nextCursor` is null. `chainValid` covers the events of the ' +
+      'page and their link to the event before it, so paging through the whole trail checks the whole chain; ' +
+      '`headHash` is always the newest event’s hash.',
+  })
   @ApiOkResponse({ type: AuditTrailDto })
-  async auditTrail(@CurrentOrganisation() organisation: Organisation, @Param('id', uuidParam()) id: string) {
+  async auditTrail(@CurrentOrganisation() organisation: Organisation, @Param('id', uuidParam()) id: string, @Query() query: AuditTrailQueryDto) {
     // Every envelope has events from its creation on; the trail is scoped by organisation like the envelope.
-    return this.audit.list(organisation.id, id);
+    return this.audit.list(organisation.id, id, query);
   }
 }
 

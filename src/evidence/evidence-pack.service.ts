@@ -28,7 +28,7 @@ import { SignerIdentity } from '../envelopes/entities/signer-identity.entity.js'
 import { describeIdentityResults } from '../identity/domain/identity-outcome.js';
 import { IdentityCheckRow } from '../identity/identity-check.entity.js';
 import { IdentityReport } from '../identity/identity-report.entity.js';
-import { buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';
+import { AuditTrailFileWriter, buildEvidencePack, sha256Hex, type EvidenceInput } from './domain/evidence-pack.js';
 
 /** Link opens listed per signer on the certificate; the audit trail in the pack has them all. */
 const CERTIFICATE_LINK_OPENS = 10;
@@ -80,7 +80,7 @@ export class EvidencePackService {
       // Rounds with a provider session: a reservation still starting (or released without one) proves nothing.
       this.db.getRepository(SigningRound).find({ where: { envelopeId, organisationId }, order: { createdAt: 'ASC' } }).then((rows) => rows.filter(hasSession)),
       this.db.getRepository(RoundArchive).createQueryBuilder('a').addSelect('a.zip').where('a.envelope_id = :envelopeId', { envelopeId }).getMany(),
-      this.audit.list(organisationId, envelopeId),
+      this.auditTrail(organisationId, envelopeId),
       this.trust.anchors(),
       this.db.getRepository(SignerIdentity).findBy({ envelopeId, organisationId }),
       this.db.getRepository(IdentityCheckRow).find({ where: { envelopeId, organisationId }, order: { attempt: 'ASC' } }),
@@ -121,7 +121,7 @@ export class EvidencePackService {
       envelope: { ...envelopeSummary, organisation: organisation.name },
       documents: documents.map((d) => ({ name: d.name, size: d.size, sha256: d.sha256, finalCmsSha256: finals.has(d.id) ? sha256Hex(finals.get(d.id)!.cms) : null })),
       signers: signers.map((s) => {
-        const opens = trail.events.filter((e) => e.type === 'signer.link_opened' && e.actor.id === s.id);
+        const opens = trail.linkOpens.get(s.id) ?? { first: [], count: 0 };
         return {
           position: s.position + 1,
           fullName: s.fullName,
@@ -135,8 +135,8 @@ export class EvidencePackService {
               : [];
           }),
           sessionIds: accepted.filter((r) => r.signerId === s.id).map((r) => r.sessionId),
-          linkOpens: opens.slice(0, CERTIFICATE_LINK_OPENS).map((e) => ({ at: e.createdAt, ip: e.ip, userAgent: e.userAgent })),
-          linkOpensOmitted: Math.max(0, opens.length - CERTIFICATE_LINK_OPENS),
+          linkOpens: opens.first,
+          linkOpensOmitted: opens.count - opens.first.length,
           ...(identities.some((i) => i.signerId === s.id)
             ? {
                 identity: {
@@ -149,7 +149,7 @@ export class EvidencePackService {
             : {}),
         };
       }),
-      audit: { headHash: trail.headHash, events: trail.events.length },
+      audit: { headHash: trail.file.headHash, events: trail.file.events },
       verifyUrl: lastAccepted ? `${this.config.publicBaseUrl}/verify/${encodeURIComponent(lastAccepted.checkId)}` : `${this.config.publicBaseUrl}/verify`,
       generatedAt,
     };
@@ -194,7 +194,7 @@ export class EvidencePackService {
         },
         reports: identityReports.filter((r) => r.checkId === c.id).map((r) => ({ technology: r.technology, pdf: r.pdf })),
       })),
-      audit: { envelopeId, headHash: trail.headHash, events: trail.events },
+      audit: trail.file,
       certificate,
     };
     const { zip } = await buildEvidencePack(
@@ -206,5 +206,26 @@ export class EvidencePackService {
       },
     );
     return { zip, fileName: `evidence-${envelope.id}.zip` };
+  }
+
+  /**
+   * The trail up to its head when the export began, read a page at a time: written straight into the pack's
+   * file, keeping only what the certificate lists (each signer's first link opens and their count).
+   */
+  private async auditTrail(organisationId: string, envelopeId: string) {
+    const head = await this.audit.head(organisationId, envelopeId);
+    const writer = new AuditTrailFileWriter(envelopeId, head?.hash ?? null);
+    const linkOpens = new Map<string, { first: { at: string; ip: string | null; userAgent: string | null }[]; count: number }>();
+    for await (const page of head ? this.audit.pages(organisationId, envelopeId, { toSeq: head.seq }) : []) {
+      writer.add(page);
+      for (const event of page) {
+        if (event.type !== 'signer.link_opened' || !event.actor.id) continue;
+        const opens = linkOpens.get(event.actor.id) ?? { first: [], count: 0 };
+        if (opens.first.length < CERTIFICATE_LINK_OPENS) opens.first.push({ at: event.createdAt, ip: event.ip, userAgent: event.userAgent });
+        opens.count++;
+        linkOpens.set(event.actor.id, opens);
+      }
+    }
+    return { file: writer.finish(), linkOpens };
   }
 }

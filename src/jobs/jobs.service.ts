@@ -23,6 +23,12 @@ export interface QueueDefinition {
   expireInSeconds?: number;
   /** Jobs of this queue processed at once by this instance. */
   concurrency?: number;
+  /**
+   * Most active jobs of one group (SendOptions.group) across all instances. pg-boss checks it when it hands
+   * out jobs, without serialising concurrent fetches: it spares workers from jobs that would have to wait,
+   * and a handler that needs an exact limit enforces it itself.
+   */
+  groupConcurrency?: number;
 }
 
 export interface JobContext {
@@ -38,6 +44,8 @@ export interface SendOptions {
   startAfter?: Date;
   /** At most one queued job per key (and queue) at a time. */
   singletonKey?: string;
+  /** The group the job counts against for QueueDefinition.groupConcurrency (e.g. an organisation). */
+  group?: string;
 }
 
 /**
@@ -76,7 +84,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async send<T extends object>(manager: EntityManager | undefined, queue: string, data: T, options: SendOptions = {}): Promise<string | null> {
     const db = manager ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }) } : undefined;
-    const id = await this.boss.send(queue, data, { startAfter: options.startAfter, singletonKey: options.singletonKey, db });
+    const id = await this.boss.send(queue, data, { startAfter: options.startAfter, singletonKey: options.singletonKey, group: options.group ? { id: options.group } : undefined, db });
     if (!options.startAfter || options.startAfter.getTime() <= Date.now()) this.unannounced.set(queue, (this.unannounced.get(queue) ?? 0) + 1);
     return id;
   }
@@ -116,7 +124,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       const ids: string[] = [];
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {
         ids.push(
-          await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
+          await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true, groupConcurrency: definition.groupConcurrency }, async (jobs) => {
             for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
           }),
         );

@@ -1,9 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { hashLinkToken, isWellFormedLinkToken } from '../envelopes/domain/link-token.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
@@ -38,6 +40,7 @@ export class SignerLinksService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transitions: EnvelopeTransitionsService,
     private readonly checks: CheckRoundService,
     private readonly jobs: JobsService,
@@ -64,12 +67,22 @@ export class SignerLinksService {
     return { envelope, signer, documents, liveRound, rounds, identity: await this.identity.linkState(signer) };
   }
 
-  /** Opening the link page: recorded with IP and user agent (audit trail and `signer.link_opened`). */
+  /**
+   * Opening the link page: recorded with IP and user agent (audit trail and `signer.link_opened`) at most once
+   * per signer per LINK_OPEN_WINDOW_SECONDS. One conditional UPDATE of the signer's row decides, without
+   * locking the envelope, so a reload loop costs one cheap statement per request and writes nothing more.
+   */
   async recordOpen(token: string, actor: Actor): Promise<void> {
     const signer = await this.signerByToken(token);
-    await this.db.transaction(async (manager) => {
-      const envelope = await this.transitions.lock(manager, signer.organisationId, signer.envelopeId);
-      await manager.getRepository(Signer).update({ id: signer.id }, { lastOpenedAt: new Date() });
+    const recorded = await this.db.transaction(async (manager) => {
+      const [, opened] = (await manager.query(
+        `UPDATE signer SET last_opened_at = now()
+          WHERE id = $1 AND (last_opened_at IS NULL OR last_opened_at <= now() - make_interval(secs => $2))
+          RETURNING id`,
+        [signer.id, this.config.LINK_OPEN_WINDOW_SECONDS],
+      )) as [unknown[], number];
+      if (opened === 0) return false;
+      const envelope = await manager.getRepository(Envelope).findOneByOrFail({ id: signer.envelopeId, organisationId: signer.organisationId });
       await this.audit.append(manager, {
         organisationId: envelope.organisationId,
         envelopeId: envelope.id,
@@ -82,8 +95,9 @@ export class SignerLinksService {
         envelope: envelopeSummary(envelope),
         signer: { id: signer.id },
       }, { envelopeId: envelope.id });
+      return true;
     });
-    this.webhooks.wakeDeliveries();
+    if (recorded) this.webhooks.wakeDeliveries();
   }
 
   async decline(token: string, reason: string, actor: Actor): Promise<void> {

@@ -50,6 +50,14 @@ export class WebhookDelivery {
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
 
+  /** Set while one worker makes an attempt (short transactions before and after it; none during the HTTP call). */
+  @Column('uuid', { name: 'claim_token', nullable: true })
+  claimToken: string | null;
+
+  /** The claim lapses then, should its worker stop mid-attempt. */
+  @Column('timestamptz', { name: 'claimed_until', nullable: true })
+  claimedUntil: Date | null;
+
   @Column('timestamptz', { name: 'delivered_at', nullable: true })
   deliveredAt: Date | null;
 }

@@ -1,131 +1,76 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
-import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { JobsService, type JobContext } from '../jobs/jobs.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { type DeliveryClaim, WebhookDeliveryClaims } from './webhook-delivery-claims.js';
 import { postWebhook, type WebhookPostResult } from './webhook-http.client.js';
-import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
-import { WebhookDelivery } from './webhook-delivery.entity.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 import { resolveWebhookTarget, WebhookTargetError } from './webhook-target.js';
-import { WEBHOOK_DELIVERY_QUEUE } from './webhooks.service.js';
+import { WEBHOOK_DELIVERY_QUEUE, WEBHOOK_PROBE_QUEUE } from './webhooks.service.js';
 
 const MAX_RESPONSE_BYTES = 1024;
-const MAX_ERROR_LENGTH = 500;
-
-/** Thrown after a failed attempt was recorded, so that the queue retries the job with backoff. */
-export class WebhookAttemptFailedError extends Error {
-  constructor(deliveryId: string, attempt: number, reason: string) {
-    super(`Webhook delivery ${deliveryId} attempt ${attempt} failed: ${reason}`);
-    this.name = 'WebhookAttemptFailedError';
-  }
-}
-
-type Outcome = { retry: false } | { retry: true; attempt: number; reason: string };
 
 /**
- * Runs `webhook-deliver` jobs: one signed POST per run. The delivery row is locked for the attempt, so two
- * runs of one job never send at once, and a delivery that is no longer pending is never sent again.
- * A failed attempt is committed first and then thrown, and pg-boss retries with exponential backoff
- * (WEBHOOK_RETRY_LIMIT, WEBHOOK_RETRY_DELAY_SECONDS); the last failed attempt marks the delivery failed.
+ * Runs `webhook-deliver` jobs (an endpoint's turn) and `webhook-probe` jobs (a paused endpoint's probe): claim
+ * a delivery in a short transaction, POST it with no transaction open, record the outcome in another short
+ * transaction (WebhookDeliveryClaims). A failed attempt schedules its own retry with exponential backoff
+ * (WEBHOOK_RETRY_LIMIT, WEBHOOK_RETRY_DELAY_SECONDS); the queue's own retries only cover a worker that stopped.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnModuleInit {
-  private readonly logger = new Logger('Webhooks');
-
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobsService,
+    private readonly claims: WebhookDeliveryClaims,
     private readonly endpoints: WebhookEndpointsService,
-    private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
+    const common = {
+      retryLimit: 3,
+      retryDelaySeconds: this.config.WEBHOOK_RETRY_DELAY_SECONDS,
+      // Well past one attempt (DNS + timeout) and its claim, so a slow attempt is not run twice.
+      expireInSeconds: Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) * 2 + 60,
+    };
     this.jobs.register<{ deliveryId: string }>(
       {
         name: WEBHOOK_DELIVERY_QUEUE,
-        retryLimit: this.config.WEBHOOK_RETRY_LIMIT,
-        retryDelaySeconds: this.config.WEBHOOK_RETRY_DELAY_SECONDS,
-        // Well past one attempt (DNS + timeout), so a slow attempt is not run twice.
-        expireInSeconds: Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) * 2 + 60,
-        concurrency: 4,
+        ...common,
+        concurrency: this.config.WEBHOOK_WORKERS,
+        groupConcurrency: this.config.WEBHOOK_ORGANISATION_CONCURRENCY,
       },
       ({ deliveryId }, job) => this.deliver(deliveryId, job),
     );
+    this.jobs.register<{ endpointId: string }>({ name: WEBHOOK_PROBE_QUEUE, ...common, concurrency: 1 }, ({ endpointId }) => this.probe(endpointId));
   }
 
-  async deliver(deliveryId: string, job: JobContext): Promise<void> {
-    const outcome = await this.db.transaction((tx) => this.attempt(tx, deliveryId, job));
-    if (outcome.retry) throw new WebhookAttemptFailedError(deliveryId, outcome.attempt, outcome.reason);
+  /** The turn of `deliveryId`'s endpoint; running it twice is harmless (a settled delivery is never sent again). */
+  async deliver(deliveryId: string, _job?: JobContext): Promise<void> {
+    const claim = await this.claims.claimTurn(deliveryId, new Date());
+    // The claim may have queued this delivery's next turn (an older one went first): start it now.
+    this.jobs.wake(WEBHOOK_DELIVERY_QUEUE);
+    if (claim) await this.attempt(claim);
   }
 
-  private async attempt(tx: EntityManager, deliveryId: string, job: JobContext): Promise<Outcome> {
-    const delivery = await tx.getRepository(WebhookDelivery).findOne({ where: { id: deliveryId }, lock: { mode: 'pessimistic_write' } });
-    if (!delivery || delivery.status !== 'pending') return { retry: false };
-    const endpoint = await tx.getRepository(WebhookEndpoint).findOneBy({ id: delivery.endpointId, organisationId: delivery.organisationId });
-    if (!endpoint || endpoint.deletedAt || !endpoint.enabled) {
-      const reason = endpoint?.deletedAt || !endpoint ? 'endpoint deleted' : 'endpoint disabled';
-      await this.giveUp(tx, delivery, reason);
-      return { retry: false };
-    }
+  async probe(endpointId: string): Promise<void> {
+    const claim = await this.claims.claimProbe(endpointId, new Date());
+    if (claim) await this.attempt(claim);
+  }
 
-    const attempt = delivery.attempts + 1;
+  private async attempt(claim: DeliveryClaim): Promise<void> {
     const startedAt = new Date();
-    const result = await this.send(endpoint, delivery, startedAt);
-    const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
-    const final = !ok && (attempt >= this.config.WEBHOOK_RETRY_LIMIT + 1 || job.retryCount >= this.config.WEBHOOK_RETRY_LIMIT);
-    const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`).slice(0, MAX_ERROR_LENGTH);
-    this.metrics.webhookDelivery(ok ? 'delivered' : final ? 'failed' : 'retrying');
-
-    await tx.getRepository(WebhookDeliveryAttempt).insert({
-      deliveryId,
-      attempt,
-      startedAt,
-      durationMs: result.durationMs,
-      statusCode: result.statusCode ?? null,
-      error,
-      responseExcerpt: result.responseExcerpt || null,
-    });
-    // pg-boss waits between delay·2^n and delay·2^(n+1) seconds before retry n+1: record the earliest.
-    const nextAttemptAt = ok || final ? null : new Date(Date.now() + this.config.WEBHOOK_RETRY_DELAY_SECONDS * 1000 * 2 ** job.retryCount);
-    await tx.getRepository(WebhookDelivery).update(
-      { id: deliveryId },
-      {
-        attempts: attempt,
-        status: ok ? 'delivered' : final ? 'failed' : 'pending',
-        lastStatusCode: result.statusCode ?? null,
-        lastError: error,
-        nextAttemptAt,
-        deliveredAt: ok ? new Date() : null,
-      },
-    );
-    if (delivery.envelopeId) {
-      const common = { deliveryId, endpointId: endpoint.id, eventId: delivery.eventId, eventType: delivery.eventType, attempt, statusCode: result.statusCode ?? null };
-      await this.audit.append(tx, {
-        organisationId: delivery.organisationId,
-        envelopeId: delivery.envelopeId,
-        type: ok ? 'webhook.delivered' : 'webhook.failed',
-        actor: { kind: 'system' },
-        data: ok ? common : { ...common, error, willRetry: !final },
-      });
-    }
-    if (ok) return { retry: false };
-    this.logger.warn(
-      { deliveryId, endpointId: endpoint.id, attempt, statusCode: result.statusCode, willRetry: !final },
-      final ? 'webhook delivery failed for good' : 'webhook delivery attempt failed',
-    );
-    return final ? { retry: false } : { retry: true, attempt, reason: error ?? 'failed' };
+    const result = await this.send(claim, startedAt);
+    const outcome = await this.claims.record(claim, result, startedAt);
+    if (outcome) this.metrics.webhookDelivery(outcome);
+    // A retry, a probe or the deliveries a resumed endpoint released may have been queued: start what is due.
+    this.jobs.wake(WEBHOOK_DELIVERY_QUEUE);
   }
 
   /** Resolves and checks the host again (it may have been rebound since registration), signs, POSTs. */
-  private async send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now: Date): Promise<WebhookPostResult> {
+  private async send({ endpoint, delivery }: DeliveryClaim, now: Date): Promise<WebhookPostResult> {
     const started = performance.now();
     let target;
     try {
@@ -150,18 +95,5 @@ export class WebhookDeliveryWorker implements OnModuleInit {
         'webhook-signature': signature,
       },
     });
-  }
-
-  private async giveUp(tx: EntityManager, delivery: WebhookDelivery, reason: string): Promise<void> {
-    await tx.getRepository(WebhookDelivery).update({ id: delivery.id }, { status: 'failed', lastError: reason, nextAttemptAt: null });
-    if (delivery.envelopeId) {
-      await this.audit.append(tx, {
-        organisationId: delivery.organisationId,
-        envelopeId: delivery.envelopeId,
-        type: 'webhook.failed',
-        actor: { kind: 'system' },
-        data: { deliveryId: delivery.id, endpointId: delivery.endpointId, eventId: delivery.eventId, eventType: delivery.eventType, error: reason, willRetry: false },
-      });
-    }
   }
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { BreakerState } from './domain/circuit-breaker.js';
 
 /** Where an organisation wants its events POSTed. The signing secret is sealed (SecretBox): it must be readable to sign. */
 @Entity('webhook_endpoint')
@@ -34,6 +35,16 @@ export class WebhookEndpoint {
 
   @Column('timestamptz', { name: 'disabled_at', nullable: true })
   disabledAt: Date | null;
+
+  /** The circuit breaker (see domain/circuit-breaker.ts): `open` pauses deliveries after repeated failures. */
+  @Column('text', { name: 'breaker_state' })
+  breakerState: BreakerState;
+
+  @Column('timestamptz', { name: 'breaker_opened_at', nullable: true })
+  breakerOpenedAt: Date | null;
+
+  @Column('integer', { name: 'consecutive_failures' })
+  consecutiveFailures: number;
 
   /** Deleted endpoints are kept (without their secret) so that their delivery history stays readable. */
   @Column('timestamptz', { name: 'deleted_at', nullable: true })

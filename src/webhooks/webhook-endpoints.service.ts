@@ -6,6 +6,7 @@ import { AppError } from '../common/errors/app-error.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import type { BreakerState } from './domain/circuit-breaker.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { resolveWebhookTarget, WebhookTargetError } from './webhook-target.js';
 
@@ -21,6 +22,14 @@ export interface WebhookEndpointView {
   createdAt: Date;
   updatedAt: Date;
   disabledAt: Date | null;
+  circuitBreaker: CircuitBreakerView;
+}
+
+export interface CircuitBreakerView {
+  /** `open`: deliveries are paused after repeated failures; `half_open`: one probe delivery is under way. */
+  state: BreakerState;
+  openedAt: Date | null;
+  consecutiveFailures: number;
 }
 
 export interface WebhookEndpointWithSecret extends WebhookEndpointView {
@@ -45,6 +54,7 @@ export function viewOfEndpoint(row: WebhookEndpoint): WebhookEndpointView {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     disabledAt: row.disabledAt,
+    circuitBreaker: { state: row.breakerState, openedAt: row.breakerOpenedAt, consecutiveFailures: row.consecutiveFailures },
   };
 }
 
@@ -88,6 +98,9 @@ export class WebhookEndpointsService {
           updatedAt: now,
           disabledAt: null,
           deletedAt: null,
+          breakerState: 'closed',
+          breakerOpenedAt: null,
+          consecutiveFailures: 0,
         }),
       );
       return { ...viewOfEndpoint(row), secret };

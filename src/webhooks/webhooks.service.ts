@@ -12,6 +12,8 @@ import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { decodeCursor, encodeCursor } from '../common/http/params.js';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-deliver';
+/** One job per paused endpoint, due at the end of its cool-down: sends the probe delivery. */
+export const WEBHOOK_PROBE_QUEUE = 'webhook-probe';
 
 /** The largest `data` an event may carry; events describe changes, documents are fetched through the API. */
 const MAX_EVENT_DATA_BYTES = 64 * 1024;
@@ -168,9 +170,11 @@ export class WebhooksService implements EntitySubscriberInterface {
           lastError: null,
           createdAt,
           deliveredAt: null,
+          claimToken: null,
+          claimedUntil: null,
         }),
       );
-      await this.jobs.send(manager, WEBHOOK_DELIVERY_QUEUE, { deliveryId: delivery.id });
+      await this.jobs.send(manager, WEBHOOK_DELIVERY_QUEUE, { deliveryId: delivery.id }, { group: organisationId });
       if (options.envelopeId) {
         await this.audit.append(manager, {
           organisationId,

@@ -116,17 +116,23 @@ export interface ChainVerification {
   reason?: string;
 }
 
+/** Where a run of events continues the chain: the seq and hash of the event before it (0 and GENESIS_HASH for the start). */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+}
+
 /**
  * Recomputes the chain over events in the order given (an exported trail's order is part of what is
  * checked). Detects altered content, altered or removed events in the middle, reordering and events of
  * another envelope. Removing the newest events leaves a valid shorter chain: only a head hash kept elsewhere
  * (evidence pack, webhook) shows that.
  */
-export function verifyChain(events: readonly ChainedAuditEvent[]): ChainVerification {
+export function verifyChain(events: readonly ChainedAuditEvent[], after: ChainAnchor = { seq: 0, hash: GENESIS_HASH }): ChainVerification {
   const headHash = events.length ? events[events.length - 1].hash : null;
-  let prevHash = GENESIS_HASH;
+  let prevHash = after.hash;
   for (const [index, event] of events.entries()) {
-    const expectedSeq = index + 1;
+    const expectedSeq = after.seq + index + 1;
     const broken = (reason: string): ChainVerification => ({ valid: false, headHash, firstInvalidSeq: expectedSeq, reason });
     if (event.seq !== expectedSeq) return broken(`expected seq ${expectedSeq}, found ${event.seq}`);
     if (event.envelopeId !== events[0].envelopeId) return broken(`seq ${expectedSeq} belongs to another envelope`);

@@ -1,4 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from '../audit.service.js';
+
+export class AuditTrailQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: AUDIT_PAGE_MAX, default: AUDIT_PAGE_DEFAULT, description: 'Events per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(AUDIT_PAGE_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: '`nextCursor` of the previous page; absent for the first page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
 
 export class AuditActorDto {
   @ApiProperty({ enum: ['api', 'user', 'signer', 'provider', 'system'], description: 'Who caused the event: an API key (id: its id), a console user (id: user id), a signer, the provider or Kezek' }) kind: string;
@@ -19,9 +38,10 @@ export class AuditEventDto {
 
 export class AuditTrailDto {
   @ApiProperty({ format: 'uuid' }) envelopeId: string;
-  @ApiProperty({ description: 'True when every stored hash matches the recomputed chain' }) chainValid: boolean;
+  @ApiProperty({ description: 'True when every stored hash of this page matches the recomputed chain, linked to the event before the page' }) chainValid: boolean;
   @ApiProperty({ nullable: true, type: String, description: "The newest event's hash: record it to detect later truncation" }) headHash: string | null;
   @ApiPropertyOptional({ description: 'Where the chain first breaks, when it is not valid' }) firstInvalidSeq?: number;
   @ApiPropertyOptional({ description: 'Why the chain breaks there' }) invalidReason?: string;
-  @ApiProperty({ type: [AuditEventDto] }) events: AuditEventDto[];
+  @ApiProperty({ type: [AuditEventDto], description: 'This page of the trail, oldest first' }) events: AuditEventDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor: string | null;
 }

@@ -26,3 +26,18 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   }
   throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
 }
+
+/** Keyset cursors over a sequence number (an audit trail's `seq`), opaque to clients. */
+export function encodeSeqCursor(seq: number): string {
+  return Buffer.from(JSON.stringify({ seq })).toString('base64url');
+}
+
+export function decodeSeqCursor(cursor: string): number {
+  try {
+    const { seq } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { seq?: unknown };
+    if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1) return seq;
+  } catch {
+    // fall through: not ours
+  }
+  throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
+}

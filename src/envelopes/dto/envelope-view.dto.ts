@@ -64,7 +64,7 @@ export class SignerViewDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) declinedAt: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) declineReason: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) failedAt: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) lastOpenedAt: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'When the signer last opened their link (recorded at most once per LINK_OPEN_WINDOW_SECONDS)' }) lastOpenedAt: string | null;
   @ApiProperty({ type: [RoundViewDto] }) rounds: RoundViewDto[];
   @ApiPropertyOptional({ type: SignerIdentityViewDto, nullable: true, description: 'Identity checks before signing; null when none are asked' }) identity: SignerIdentityViewDto | null;
 }

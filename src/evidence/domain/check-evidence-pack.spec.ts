@@ -6,7 +6,7 @@ import { certificatePem, createSandboxCa, importPrivateKey, issuePersonCertifica
 import { signContent } from '../../sandbox/domain/cms-sign.js';
 import { certificateKeywords } from './certificate-of-completion.js';
 import { checkEvidencePack } from './check-evidence-pack.js';
-import { buildEvidencePack, sha256Hex, type EvidenceInput } from './evidence-pack.js';
+import { AuditTrailFileWriter, buildEvidencePack, sha256Hex, type EvidenceInput } from './evidence-pack.js';
 
 /** A pack as the service builds it, from real signatures of a throwaway CA (no database, no server). */
 interface Fixture {
@@ -30,6 +30,14 @@ function chain(events: Omit<AuditEventContent, 'envelopeId' | 'seq' | 'actor' | 
     prevHash = hash;
     return chained;
   });
+}
+
+/** The trail file as the service writes it: two pages. */
+function auditFile(envelopeId: string, headHash: string | null, events: ChainedAuditEvent[]) {
+  const writer = new AuditTrailFileWriter(envelopeId, headHash);
+  writer.add(events.slice(0, 1));
+  writer.add(events.slice(1));
+  return writer.finish();
 }
 
 async function buildFixture(): Promise<Fixture> {
@@ -69,7 +77,7 @@ async function buildFixture(): Promise<Fixture> {
       { id: 'r-1', signerId: 's-1', attempt: 1, sessionId: 'sess-1', checkId: 'chk-1', status: 'CANCELED', finishedAt: null, archive: null },
       { id: 'r-2', signerId: 's-2', attempt: 1, sessionId: 'sess-2', checkId: 'chk-2', status: 'FINISHED', finishedAt: null, archive: { status: 'STORED', zip: archive } },
     ],
-    audit: { envelopeId: ENVELOPE, headHash, events },
+    audit: auditFile(ENVELOPE, headHash, events),
     certificate: await certificate.save(),
   };
   return { zip: (await buildEvidencePack(input)).zip, caPem: certificatePem(ca.certificateDer), otherCaPem: certificatePem(otherCa.certificateDer) };
@@ -86,6 +94,16 @@ function flip(bytes: Uint8Array): Uint8Array {
   copy[Math.floor(copy.length / 2)] ^= 0x01;
   return copy;
 }
+
+describe('audit trail file written by pages', () => {
+  it.each([0, 1, 3])('is the same JSON text as the whole trail stringified at once (%i events)', (count) => {
+    const events = chain(Array.from({ length: count }, (_, i) => ({ type: 'note', data: { i, text: 'line one\nline "two"' }, createdAt: `2026-01-01T00:00:0${i}.000Z` })));
+    const headHash = events.at(-1)?.hash ?? null;
+    const file = auditFile(ENVELOPE, headHash, events);
+    expect(new TextDecoder().decode(file.file)).toBe(`${JSON.stringify({ envelopeId: ENVELOPE, headHash, events }, null, 2)}\n`);
+    expect(file.events).toBe(count);
+  });
+});
 
 describe('checkEvidencePack', () => {
   let fx: Fixture;

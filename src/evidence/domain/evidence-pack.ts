@@ -118,8 +118,51 @@ export interface EvidenceInput {
     result: Record<string, unknown>;
     reports: { technology: string; pdf: Uint8Array }[];
   }[];
-  audit: AuditTrailFile;
+  audit: SerialisedAuditTrail;
   certificate: Uint8Array;
+}
+
+/** audit/audit-trail.json as bytes (an AuditTrailFile), with what the manifest says of it. */
+export interface SerialisedAuditTrail {
+  headHash: string | null;
+  events: number;
+  file: Uint8Array;
+}
+
+/**
+ * Writes audit/audit-trail.json a page of events at a time, so a long trail is never held as objects all at
+ * once: the same text as `JSON.stringify(trail, null, 2)` of an AuditTrailFile.
+ */
+export class AuditTrailFileWriter {
+  private readonly encoder = new TextEncoder();
+  private readonly chunks: Uint8Array[] = [];
+  private count = 0;
+
+  constructor(
+    envelopeId: string,
+    private readonly headHash: string | null,
+  ) {
+    this.chunks.push(this.encoder.encode(`{\n  "envelopeId": ${JSON.stringify(envelopeId)},\n  "headHash": ${JSON.stringify(headHash)},\n  "events": [`));
+  }
+
+  add(events: readonly ChainedAuditEvent[]): void {
+    for (const event of events) {
+      // Only structural line breaks: those inside strings are escaped by JSON.stringify.
+      this.chunks.push(this.encoder.encode(`${this.count ? ',' : ''}\n    ${JSON.stringify(event, null, 2).replaceAll('\n', '\n    ')}`));
+      this.count++;
+    }
+  }
+
+  finish(): SerialisedAuditTrail {
+    this.chunks.push(this.encoder.encode(this.count ? '\n  ]\n}\n' : ']\n}\n'));
+    const file = new Uint8Array(this.chunks.reduce((size, chunk) => size + chunk.length, 0));
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      file.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return { headHash: this.headHash, events: this.count, file };
+  }
 }
 
 export { sha256Hex };
@@ -191,7 +234,7 @@ export async function buildEvidencePack(
     };
   });
 
-  add(AUDIT_PATH, json(input.audit));
+  add(AUDIT_PATH, input.audit.file);
   add(CERTIFICATE_PATH, input.certificate);
 
   const manifest: EvidenceManifest = {
@@ -202,7 +245,7 @@ export async function buildEvidencePack(
     signers: input.signers,
     rounds,
     ...(identity.length ? { identity } : {}),
-    audit: { file: AUDIT_PATH, headHash: input.audit.headHash, events: input.audit.events.length },
+    audit: { file: AUDIT_PATH, headHash: input.audit.headHash, events: input.audit.events },
     certificate: { file: CERTIFICATE_PATH },
     files: [...files.entries()].map(([path, bytes]) => ({ path, sha256: sha256Hex(bytes), size: bytes.length })),
   };

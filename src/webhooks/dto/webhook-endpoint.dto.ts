@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { BREAKER_STATES } from '../domain/circuit-breaker.js';
 import { WEBHOOK_EVENT_FILTERS } from '../domain/webhook-event-types.js';
 import { MAX_WEBHOOK_URL_LENGTH } from '../domain/webhook-url.js';
 
@@ -57,6 +58,23 @@ export class UpdateWebhookEndpointDto {
   enabled?: boolean;
 }
 
+export class CircuitBreakerDto {
+  @ApiProperty({
+    enum: BREAKER_STATES,
+    description:
+      '`closed`: deliveries go out. `open`: after WEBHOOK_BREAKER_THRESHOLD failed attempts in a row the endpoint is paused; ' +
+      'its deliveries are kept and wait. After WEBHOOK_BREAKER_COOLDOWN_SECONDS one probe delivery is sent (`half_open`): ' +
+      'success resumes the endpoint and the waiting deliveries go out oldest first; failure pauses it again.',
+  })
+  state: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the endpoint was paused, or when the current probe started' })
+  openedAt: string | null;
+
+  @ApiProperty({ description: 'Failed attempts in a row; reset by a delivered one' })
+  consecutiveFailures: number;
+}
+
 export class WebhookEndpointDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() url: string;
@@ -66,6 +84,7 @@ export class WebhookEndpointDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) disabledAt: string | null;
+  @ApiProperty({ type: CircuitBreakerDto }) circuitBreaker: CircuitBreakerDto;
 }
 
 export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
