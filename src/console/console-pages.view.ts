@@ -1,4 +1,6 @@
 import type { AuditTrail } from '../audit/audit.service.js';
+import { describeIdentityResults, type IdentityFailure, type IdentityResults } from '../identity/domain/identity-outcome.js';
+import type { SignerIdentityViewDto } from '../envelopes/dto/envelope-view.dto.js';
 import { escapeHtml } from '../web/html.js';
 import type { Language } from '../web/language.js';
 import { hasRole } from '../users/domain/roles.js';
@@ -123,6 +125,18 @@ function eventDetails(data: Record<string, unknown>, signerNames: Map<string, st
   return parts.length || error ? ` <small class="muted">${e(parts.join(' · '))}</small>${error}` : '';
 }
 
+/** A signer's identity checks: what is asked, how it stands, and each attempt's verdicts and scores (no personal data). */
+function identityCell(identity: SignerIdentityViewDto, t: ReturnType<typeof consoleText>): string {
+  const status = t.identityStatus[identity.status as keyof typeof t.identityStatus] ?? identity.status;
+  const attempts = identity.attempts
+    .map((a) => {
+      const summary = describeIdentityResults((a.results ?? null) as IdentityResults | null, a.failureReason as IdentityFailure | null);
+      return `<li data-identity-attempt="${e(a.attempt)}">${e(t.attempt)} ${e(a.attempt)}: ${e(summary)} <small class="muted">${e(a.sessionId)}</small></li>`;
+    })
+    .join('');
+  return `<div data-identity-status="${e(identity.status)}"><small>${e(t.identityChecks)} (${e(identity.checks.join(', '))}): ${e(status)}</small>${attempts ? `<ul>${attempts}</ul>` : ''}</div>`;
+}
+
 export function envelopeDetailPage(language: Language, user: ConsoleIdentity, detail: EnvelopeDetail, notice?: string, error?: string): string {
   const t = consoleText(language);
   const { view } = detail;
@@ -160,7 +174,7 @@ export function envelopeDetailPage(language: Language, user: ConsoleIdentity, de
 <td>${e(s.routingOrder)}</td>
 <td><span data-typed-name>${e(s.fullName)}</span><br><small>${e(t.iin)} ${e(s.iin)}</small>${linkControls}${remindControl}</td>
 <td>${certNames.length ? `<span data-certificate-name>${e(certNames.join(', '))}</span><br><small>${e(t.iin)} ${e(certs[0].iin ?? '')}</small>${differs ? ` <span class="flag" data-name-differs>⚠ ${e(t.nameDiffers)}</span>` : ''}` : e(t.none)}</td>
-<td>${statusBadge(s.status, t)}</td>
+<td>${statusBadge(s.status, t)}${s.identity ? identityCell(s.identity, t) : ''}</td>
 <td>${e(s.attempts)}</td>
 <td><small>${times || e(t.none)}</small></td>
 </tr>`;

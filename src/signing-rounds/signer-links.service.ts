@@ -33,6 +33,11 @@ export interface LinkView {
   webView?: boolean;
 }
 
+/** Postgres: a lock wait ran past lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+const OPEN_LOCK_TIMEOUT_MS = 200;
+const OPEN_RECORD_ATTEMPTS = 4;
+
 /** The signer's durable link `/s/{token}`: what the page shows, opening it, declining, coming back. */
 @Injectable()
 export class SignerLinksService {
@@ -74,7 +79,31 @@ export class SignerLinksService {
    */
   async recordOpen(token: string, actor: Actor): Promise<void> {
     const signer = await this.signerByToken(token);
-    const recorded = await this.db.transaction(async (manager) => {
+    // Reloads within the window cost that one read: no transaction, no lock.
+    if (signer.lastOpenedAt && Date.now() - signer.lastOpenedAt.getTime() < this.config.LINK_OPEN_WINDOW_SECONDS * 1000) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await this.recordOpenOnce(signer, actor)) this.webhooks.wakeDeliveries();
+        return;
+      } catch (error) {
+        if ((error as { driverError?: { code?: string } }).driverError?.code !== LOCK_NOT_AVAILABLE) throw error;
+        if (attempt >= OPEN_RECORD_ATTEMPTS) {
+          this.logger.warn({ signerId: signer.id }, 'link open not recorded: the envelope was busy every time');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
+  /**
+   * The signer row and the trail are taken without the envelope lock that transitions hold (they lock the
+   * envelope, then write the trail and the signers in either order), so a wait here could close a cycle with
+   * one of them. A short lock timeout makes this side give way first, and the caller tries again shortly.
+   */
+  private async recordOpenOnce(signer: Signer, actor: Actor): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SET LOCAL lock_timeout = '${OPEN_LOCK_TIMEOUT_MS}ms'`);
       const [, opened] = (await manager.query(
         `UPDATE signer SET last_opened_at = now()
           WHERE id = $1 AND (last_opened_at IS NULL OR last_opened_at <= now() - make_interval(secs => $2))
@@ -97,7 +126,6 @@ export class SignerLinksService {
       }, { envelopeId: envelope.id });
       return true;
     });
-    if (recorded) this.webhooks.wakeDeliveries();
   }
 
   async decline(token: string, reason: string, actor: Actor): Promise<void> {

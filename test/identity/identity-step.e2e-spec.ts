@@ -11,6 +11,7 @@ import { IdentityStepService } from '../../src/identity/identity-step.service.js
 import { facePhotoPng } from '../../src/sandbox/kyc/domain/images.js';
 import { createOrganisation, startTestApp, type TestApp } from '../support/app.js';
 import { makePdf } from '../support/documents.js';
+import { consoleAgent, createConsoleUser } from '../support/console.js';
 import { until } from '../support/signing.js';
 import { IdentityDriver } from './support.js';
 
@@ -158,6 +159,16 @@ describe('identity before signing', () => {
     expect(view.signers[0].status).toBe('ACTIVE');
     const failed = (await drive.webhookEvents(created.id)).find((e) => e.type === 'signer.identity_failed');
     expect(failed?.data.identity).toMatchObject({ attempt: 1, failureReason: 'LIVENESS_FAILED', attemptsLeft: 2 });
+
+    // The legal team sees the same on the envelope's console page: the checks, their status, each attempt.
+    await createConsoleUser(t, drive.organisation.id, 'legal@bank.kz', 'viewer');
+    const { agent } = await consoleAgent(t, 'legal@bank.kz');
+    const page = await agent.get(`/console/envelopes/${created.id}?lang=en`).expect(200);
+    expect(page.text).toContain('data-identity-status="PASSED"');
+    expect(page.text).toContain('Identity checks (liveness, face2face): passed');
+    expect(page.text).toMatch(/data-identity-attempt="1">attempt 1: liveness failed \(SPOOFING\)/);
+    expect(page.text).toMatch(/data-identity-attempt="2">attempt 2: [^<]*face match[^<]* passed against the photo given/);
+    expect(page.text).toContain(second.sessionId!);
   });
 
   it('face mismatch is a failed attempt with its own reason', async () => {
