@@ -1,6 +1,7 @@
 import type { AuditTrail } from '../audit/audit.service.js';
 import { describeIdentityResults, type IdentityFailure, type IdentityResults } from '../identity/domain/identity-outcome.js';
 import type { SignerIdentityViewDto } from '../envelopes/dto/envelope-view.dto.js';
+import { EDOCUMENT_TYPE_NAMES, EDOCUMENT_TYPES } from '../kyc/edocument/edocument.types.js';
 import { escapeHtml } from '../web/html.js';
 import type { Language } from '../web/language.js';
 import { hasRole } from '../users/domain/roles.js';
@@ -227,6 +228,9 @@ export function sameName(typed: string, commonName: string, patronymic: string |
   return norm(typed) === norm(commonName) || (!!patronymic && norm(typed) === norm(`${commonName} ${patronymic}`));
 }
 
+/** Identity checks a console user can ask for (no photo upload here: a face match is against the E-Document photo). */
+const IDENTITY_CHOICES = ['', 'liveness', 'edocument', 'liveness,edocument', 'liveness,edocument,face2face'];
+
 export function newEnvelopePage(language: Language, user: ConsoleIdentity, error?: string): string {
   const t = consoleText(language);
   const signerRows = [0, 1, 2, 3, 4]
@@ -237,6 +241,8 @@ export function newEnvelopePage(language: Language, user: ConsoleIdentity, error
 <div><label for="s${i}-phone">${e(t.phone)}</label><input id="s${i}-phone" name="signerPhone" inputmode="tel" maxlength="20" size="14"></div>
 <div><label for="s${i}-email">${e(t.email)}</label><input id="s${i}-email" name="signerEmail" type="email" maxlength="254" size="20"></div>
 <div><label for="s${i}-order">${e(t.routingOrder)}</label><input id="s${i}-order" name="signerOrder" type="number" min="1" max="100" value="${i + 1}" size="4"></div>
+<div><label for="s${i}-identity">${e(t.identityChecks)}</label><select id="s${i}-identity" name="signerIdentity">${IDENTITY_CHOICES.map((c) => `<option value="${e(c)}">${e(c ? c.split(',').map((check) => t.identityCheckNames[check as keyof typeof t.identityCheckNames]).join(' + ') : t.identityNone)}</option>`).join('')}</select></div>
+<div><label for="s${i}-doctype">${e(t.edocumentType)}</label><select id="s${i}-doctype" name="signerEdocumentType">${EDOCUMENT_TYPE_NAMES.map((type) => `<option value="${e(type)}">${e(EDOCUMENT_TYPES[type])}</option>`).join('')}</select></div>
 </fieldset>`,
     )
     .join('\n');

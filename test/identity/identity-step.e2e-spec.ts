@@ -128,6 +128,29 @@ describe('identity before signing', () => {
     expect(deletions.find((e: { data: { kind: string } }) => e.data.kind === 'edocument_face_photo').data.sha256).toBe(sha256Hex(face));
   });
 
+  it('a console member asks for identity checks in the new-envelope form', async () => {
+    await createConsoleUser(t, drive.organisation.id, 'clerk@bank.kz', 'member');
+    const member = await consoleAgent(t, 'clerk@bank.kz');
+    const form = await member.agent.get('/console/envelopes/new?lang=en').expect(200);
+    expect(form.text).toContain('<option value="liveness,edocument,face2face">liveness + E-Document + face match</option>');
+    const res = await member.agent
+      .post('/console/envelopes')
+      .field('_csrf', member.csrf)
+      .field('title', 'Loan agreement from the console')
+      .field('signerName', 'Әлиев Нұрлан')
+      .field('signerIin', '900101300126')
+      .field('signerPhone', '+7 701 123 45 67')
+      .field('signerOrder', '1')
+      .field('signerIdentity', 'liveness,edocument,face2face')
+      .field('signerEdocumentType', 'passport')
+      .field('send', 'true')
+      .attach('files', await makePdf('Loan agreement'), 'loan.pdf')
+      .expect(303);
+    const id = /\/console\/envelopes\/([0-9a-f-]{36})/.exec(res.headers.location)![1];
+    const view = await drive.view(id);
+    expect(view.signers[0].identity).toMatchObject({ checks: ['liveness', 'edocument', 'face2face'], edocumentType: 'passport', referencePhoto: false, status: 'PENDING' });
+  });
+
   it('liveness failed, then passed on retry; the reason is shown in the signer’s language', async () => {
     const created = await drive.envelope({ checks: ['liveness', 'face2face'], photoBase64: facePhotoPng('900101300126').toString('base64') });
     const link = created.signers[0].link!;

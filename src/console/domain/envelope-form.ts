@@ -9,6 +9,15 @@ export interface UploadedFile {
 const list = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => (typeof v === 'string' ? v.trim() : ''));
 
 /**
+ * A signer row's identity choice (`liveness,edocument,face2face`…) as the API's `identity`. The console has no
+ * photo upload, so a face match is always against the E-Document photo; the API validates the rest.
+ */
+function identityOf(checks: string, documentType: string | undefined): Record<string, unknown> {
+  const list = checks.split(',').map((c) => c.trim()).filter(Boolean);
+  return { checks: list, ...(list.includes('edocument') ? { edocumentType: documentType || 'identity_card' } : {}) };
+}
+
+/**
  * The console's "new envelope" form as the API's envelope fields: signer rows left empty are skipped, the
  * expiry day becomes the end of that day (UTC). Validation of the result is the API's own (EnvelopeFieldsDto).
  */
@@ -18,8 +27,17 @@ export function formToEnvelope(body: Record<string, unknown>, files: UploadedFil
   const phones = list(body.signerPhone);
   const orders = list(body.signerOrder);
   const emails = list(body.signerEmail);
+  const identities = list(body.signerIdentity);
+  const documentTypes = list(body.signerEdocumentType);
   const signers = names
-    .map((fullName, i) => ({ fullName, iin: iins[i] ?? '', phone: phones[i] ?? '', ...(emails[i] ? { email: emails[i] } : {}), routingOrder: orders[i] ? Number(orders[i]) : undefined }))
+    .map((fullName, i) => ({
+      fullName,
+      iin: iins[i] ?? '',
+      phone: phones[i] ?? '',
+      ...(emails[i] ? { email: emails[i] } : {}),
+      routingOrder: orders[i] ? Number(orders[i]) : undefined,
+      ...(identities[i] ? { identity: identityOf(identities[i], documentTypes[i]) } : {}),
+    }))
     .filter((s) => s.fullName || s.iin || s.phone);
   if (!files.length) throw new AppError('VALIDATION_FAILED', 'files: choose at least one PDF or XML document');
   const documents = files.map((file, index) => {
