@@ -210,6 +210,10 @@ export type AppConfig = z.infer<typeof configSchema> & {
   readonly kycFlowUrl: string;
   /** REVOCATION in force (its default depends on NODE_ENV). */
   revocation: 'off' | 'soft' | 'hard';
+  /** An absolute URL on this service: the one place links to Kezek are built. */
+  publicUrl(path: string): string;
+  /** The public verification page, of one provider session when its check_id is known. */
+  verifyPageUrl(checkId?: string | null): string;
 };
 
 /** The provider's documented hosts. */
@@ -281,20 +285,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandboxEnabled,
     revocation: values.REVOCATION ?? (values.NODE_ENV === 'production' ? 'soft' : 'off'),
     get cloudEdsBaseUrl(): string {
-      const fallback = this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox` : CLOUD_EDS_HOSTS.dev.baseUrl;
+      const fallback = this.sandboxEnabled ? this.publicUrl('/sandbox') : CLOUD_EDS_HOSTS.dev.baseUrl;
       return (this.CLOUD_EDS_BASE_URL ?? fallback).replace(/\/+$/, '');
     },
     get cloudEdsSignUrl(): string {
-      return this.CLOUD_EDS_SIGN_URL ?? (this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox/sign` : CLOUD_EDS_HOSTS.dev.signUrl);
+      return this.CLOUD_EDS_SIGN_URL ?? (this.sandboxEnabled ? this.publicUrl('/sandbox/sign') : CLOUD_EDS_HOSTS.dev.signUrl);
     },
     get kycBaseUrl(): string {
-      return (this.KYC_BASE_URL ?? (this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox/kyc` : KYC_HOSTS.baseUrl)).replace(/\/+$/, '');
+      return (this.KYC_BASE_URL ?? (this.sandboxEnabled ? this.publicUrl('/sandbox/kyc') : KYC_HOSTS.baseUrl)).replace(/\/+$/, '');
     },
     get kycFlowUrl(): string {
-      return (this.KYC_FLOW_URL ?? (this.sandboxEnabled ? `${this.publicBaseUrl}/sandbox/remote` : KYC_HOSTS.flowUrl)).replace(/\/+$/, '');
+      return (this.KYC_FLOW_URL ?? (this.sandboxEnabled ? this.publicUrl('/sandbox/remote') : KYC_HOSTS.flowUrl)).replace(/\/+$/, '');
     },
     get sandboxVerifyUrl(): string {
-      return this.SANDBOX_VERIFY_URL ?? `${this.publicBaseUrl}/verify/{checkId}`;
+      return this.SANDBOX_VERIFY_URL ?? this.publicUrl('/verify/{checkId}');
+    },
+    /** An absolute URL on this service (links in mail, webhooks, provider redirects): `path` starts with `/`. */
+    publicUrl(path: string): string {
+      return `${this.publicBaseUrl}${path}`;
+    },
+    /** The public verification page, of one provider session when its check_id is known. */
+    verifyPageUrl(checkId?: string | null): string {
+      return this.publicUrl(checkId ? `/verify/${encodeURIComponent(checkId)}` : '/verify');
     },
   };
 }

@@ -40,7 +40,7 @@ export class ConsoleSettingsService {
     )) as { created_at: Date; envelope_id: string; data: { operation?: string; kind?: string; status?: number | null } }[];
     const host = this.config.cloudEdsBaseUrl;
     const environment: ProviderEnvironment =
-      this.config.sandboxEnabled && host === `${this.config.publicBaseUrl}/sandbox`
+      this.config.sandboxEnabled && host === this.config.publicUrl('/sandbox')
         ? 'sandbox'
         : host === CLOUD_EDS_HOSTS.dev.baseUrl
           ? 'dev'

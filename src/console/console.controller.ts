@@ -249,7 +249,7 @@ export class ConsoleController {
   async invite(@CurrentUser() user: ConsoleIdentity, @Body() body: Form, @Req() request: Request, @Res() response: Response): Promise<void> {
     const { token } = await this.users.invite(user.organisationId, String(body.email ?? '').slice(0, 254), String(body.role ?? ''));
     // The configured public URL, never the request's Host header (a forged Host would forge the link).
-    await this.renderSettings(user, request, response, 201, { invitationUrl: `${this.config.publicBaseUrl}/console/invitations/${token}` });
+    await this.renderSettings(user, request, response, 201, { invitationUrl: this.config.publicUrl(`/console/invitations/${token}`) });
   }
 
   @Post('settings/users/:userId/role')

@@ -208,7 +208,7 @@ export class EnvelopeTransitionsService {
 
   /** The signer's durable link: `/s/{token}` on this service. */
   signerLink(signer: Pick<Signer, 'linkTokenSealed'>): string {
-    return `${this.config.publicBaseUrl}/s/${this.box.open(signer.linkTokenSealed)}`;
+    return this.config.publicUrl(`/s/${this.box.open(signer.linkTokenSealed)}`);
   }
 }
 

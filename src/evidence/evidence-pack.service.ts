@@ -150,7 +150,7 @@ export class EvidencePackService {
         };
       }),
       audit: { headHash: trail.file.headHash, events: trail.file.events },
-      verifyUrl: lastAccepted ? `${this.config.publicBaseUrl}/verify/${encodeURIComponent(lastAccepted.checkId)}` : `${this.config.publicBaseUrl}/verify`,
+      verifyUrl: this.config.verifyPageUrl(lastAccepted?.checkId),
       generatedAt,
     };
     this.fonts ??= loadFonts();

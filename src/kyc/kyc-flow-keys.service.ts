@@ -35,7 +35,7 @@ export class KycFlowKeysService {
       name: `Kezek organisation ${organisationId} (${technologies.join(', ')})`,
       technologies,
       backendApiKey: await this.credentials.backendApiKey(organisationId),
-      webhookUrl: `${this.config.publicBaseUrl}/v1/kyc-webhooks/flows`,
+      webhookUrl: this.config.publicUrl('/v1/kyc-webhooks/flows'),
     });
     if (!account) {
       throw new AppError('KYC_NOT_CONFIGURED', `This organisation has no identity flow with ${technologies.join(', ')}: set its API KEY with \`kezek org kyc set --flow ${technologies.join(',')}=<key>\``);

@@ -123,7 +123,7 @@ export class NotificationsService implements OnModuleInit {
       title: envelope.title,
       organisation: organisation.name,
       signers: signers.map((s) => s.fullName),
-      consoleLink: `${this.config.publicBaseUrl}/console/envelopes/${envelope.id}`,
+      consoleLink: this.config.publicUrl(`/console/envelopes/${envelope.id}`),
     });
     const id = await this.insert(manager, { organisationId, envelopeId, signerId: null, kind: 'completed', channel: 'email', recipient, subject: message.subject, body: message.text, dedupeKey: `completed:${envelopeId}` });
     await this.jobs.send(manager, NOTIFICATION_QUEUE, { notificationId: id });

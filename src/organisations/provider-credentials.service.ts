@@ -60,7 +60,7 @@ export class ProviderCredentialsService {
 
   /** Where the provider should send this organisation's webhooks. */
   webhookUrl(organisationId: string): string {
-    return `${this.config.publicBaseUrl}/v1/provider-webhooks/cloud-eds/${organisationId}`;
+    return this.config.publicUrl(`/v1/provider-webhooks/cloud-eds/${organisationId}`);
   }
 
   /**

@@ -24,5 +24,5 @@ export class SandboxTrustAnchors implements TrustAnchorSource {
 
 /** Kezek's Cloud EDS base URL is this instance's /sandbox (read each time: tests set publicBaseUrl after boot). */
 export function sandboxIsTheProvider(config: AppConfig): boolean {
-  return config.sandboxEnabled && config.cloudEdsBaseUrl === `${config.publicBaseUrl}/sandbox`;
+  return config.sandboxEnabled && config.cloudEdsBaseUrl === config.publicUrl('/sandbox');
 }

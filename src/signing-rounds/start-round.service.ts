@@ -73,13 +73,13 @@ export class StartRoundService {
 
   async startSigning(token: string, actor: Actor, options: { webView?: boolean } = {}): Promise<string> {
     const found = await this.links.signerByToken(token);
-    const redirectUrl = `${this.config.publicBaseUrl}/s/${token}/return${options.webView ? '?web_view=true' : ''}`;
+    const redirectUrl = this.config.publicUrl(`/s/${token}/return${options.webView ? '?web_view=true' : ''}`);
     // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
     const inRound = await this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) });
     if (!inRound) {
       const { language } = await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId });
       const detour = await this.identity.detour(found, {
-        returnUrl: `${this.config.publicBaseUrl}/s/${token}/identity${options.webView ? '?web_view=true' : ''}`,
+        returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
         language,
         actor,
       });

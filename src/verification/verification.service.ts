@@ -56,7 +56,7 @@ export class VerificationService {
   }
 
   verifyUrl(checkId?: string): string {
-    return checkId ? `${this.config.publicBaseUrl}/verify/${encodeURIComponent(checkId)}` : `${this.config.publicBaseUrl}/verify`;
+    return this.config.verifyPageUrl(checkId);
   }
 
   async verifyFile(bytes: Uint8Array): Promise<PublicVerification> {
