@@ -29,6 +29,7 @@ import { KycCredentialsService } from '../kyc/kyc-credentials.service.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
 import { REPORT_TECHNOLOGIES, type ReportTechnology } from '../kyc/flows/flow.types.js';
 import type { IdentityLinkState } from './identity-texts.js';
+import { holdingAdvisoryLock } from '../database/advisory-lock.js';
 
 export const IDENTITY_ERRORS = registerErrorCodes({ IDENTITY_ATTEMPTS_EXHAUSTED: 409, IDENTITY_PROVIDER_UNAVAILABLE: 503 });
 type IdentityErrorCodes = typeof IDENTITY_ERRORS;
@@ -420,19 +421,7 @@ export class IdentityStepService {
   }
 
   /** One start at a time per signer: an advisory lock on a connection of its own, no row lock held. */
-  private async holding<T>(signerId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    const key = `kezek:identity-start:${signerId}`;
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [key]);
-      try {
-        return await work(runner.manager);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key]);
-      }
-    } finally {
-      await runner.release();
-    }
+  private holding<T>(signerId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return holdingAdvisoryLock(this.db, `kezek:identity-start:${signerId}`, work);
   }
 }

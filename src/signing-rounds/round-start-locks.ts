@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { holdingAdvisoryLock } from '../database/advisory-lock.js';
 
 /**
  * One start at a time per signer, without holding any row lock: a PostgreSQL advisory lock on a connection
@@ -14,18 +15,6 @@ export class RoundStartLocks {
 
   /** Runs `work` holding the signer's start lock, with a manager on the lock's connection for all its queries. */
   async holding<T>(signerId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    const key = `kezek:round-start:${signerId}`;
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [key]);
-      try {
-        return await work(runner.manager);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key]);
-      }
-    } finally {
-      await runner.release();
-    }
+    return holdingAdvisoryLock(this.db, `kezek:round-start:${signerId}`, work);
   }
 }
