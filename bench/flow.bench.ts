@@ -9,6 +9,7 @@
  *   BENCH_ENVELOPES=50 npm run bench:flow
  *   BENCH_SQL_PROFILE=1 …              # also Kezek's statements per round by text (costs some CPU itself)
  *   BENCH_SQL_PROFILE=1 BENCH_SQL_STACK='"SigningRound"|"Signer"' …  # and who sends the statements containing these texts
+ *   BENCH_SQL_DEPTH=5 …                # with that many of Kezek's own frames (default 3)
  *   BENCH_CPU_PROFILE=flow.cpuprofile …  # a V8 CPU profile of Kezek over the measured window only
  *
  * The measured window runs from the driver's start to the moment no job is left to run (archive intake and
@@ -49,11 +50,14 @@ pg.Client.prototype.query = function countedQuery(this: pg.Client & { connection
   statements.set(name, (statements.get(name) ?? 0) + 1);
   if (process.env.BENCH_SQL_PROFILE && name.startsWith('kezek')) {
     const first = args[0] as string | { text?: string };
-    const text = (typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').slice(0, 90);
+    const full = (typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ');
+    // Job queue statements differ by queue only far into their text.
+    const queue = full.includes('pgboss.') ? / name = '([^']+)'/.exec(full)?.[1] : undefined;
+    const text = `${full.slice(0, 90)}${queue ? ` [${queue}]` : ''}`;
     profile.set(text, (profile.get(text) ?? 0) + 1);
     if (process.env.BENCH_SQL_STACK && process.env.BENCH_SQL_STACK.split('|').some((part) => text.includes(part))) {
-      // Which of Kezek's own functions sent it: the first three frames in src/.
-      const frames = (new Error().stack ?? '').split('\n').filter((line) => line.includes('/src/')).slice(0, 3);
+      // Which of Kezek's own functions sent it: the first frames in src/ (BENCH_SQL_DEPTH).
+      const frames = (new Error().stack ?? '').split('\n').filter((line) => line.includes('/src/')).slice(0, Number(process.env.BENCH_SQL_DEPTH ?? 3));
       const where = frames.map((line) => line.trim().replace(/^at /, '').replace(/\(.*\/src\//, '(')).join(' < ');
       const key = `${text.slice(0, 30)} ${where}`;
       callers.set(key, (callers.get(key) ?? 0) + 1);
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
         void drained().then(() => {
           statements.clear();
           profile.clear();
+          callers.clear();
           measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: message.cpuMs, at: performance.now() };
           if (profiler) void profiler.post('Profiler.start');
           driver.send({ type: 'go' });
@@ -227,6 +232,7 @@ async function main(): Promise<void> {
   const driverCpuMs = result.cpuMs - measureStart.driver;
   const seconds = (performance.now() - measureStart.at) / 1000;
   await drained();
+  const drainSeconds = (performance.now() - measureStart.at) / 1000 - seconds;
   const kezekCpu = process.cpuUsage(measureStart.kezek);
   if (profiler) {
     const { profile: cpuProfile } = await profiler.post('Profiler.stop');
@@ -275,13 +281,13 @@ async function main(): Promise<void> {
   const sorted = [...handoffs].sort((x, y) => x - y);
   const kezekMsPerRound = kezekCpuMs / rounds;
   const lines = [
-    `envelopes=${ENVELOPES} signers=${SIGNERS} concurrency=${CONCURRENCY} seconds=${seconds.toFixed(1)} (wall time: the machine may be shared)`,
+    `envelopes=${ENVELOPES} signers=${SIGNERS} concurrency=${CONCURRENCY} seconds=${seconds.toFixed(1)} (wall time: the machine may be shared), then ${drainSeconds.toFixed(1)} s until no job was due`,
     `envelopes/s=${(ENVELOPES / seconds).toFixed(2)} rounds/s=${(rounds / seconds).toFixed(2)}`,
     `handoff (provider FINISHED -> next signer's session ready) p50=${percentile(sorted, 50).toFixed(1)}ms p99=${percentile(sorted, 99).toFixed(1)}ms`,
     `sql statements per round (Kezek's own, the provider's not counted): ${(kezekStatements / rounds).toFixed(1)}`,
     `sandbox cpu ms per round=${(providerCpuMs / rounds).toFixed(2)}`,
     `driver cpu ms per round=${(driverCpuMs / rounds).toFixed(2)} (not counted as Kezek's)`,
-    `kezek cpu ms per round=${kezekMsPerRound.toFixed(2)}`,
+    `kezek cpu ms per round=${kezekMsPerRound.toFixed(2)} (user ${(kezekCpu.user / 1000 / rounds).toFixed(2)}, system ${(kezekCpu.system / 1000 / rounds).toFixed(2)})`,
     `baseline single-row UPDATE transactions/s=${baselineTps.toFixed(0)}`,
     `ratio=${(1000 / kezekMsPerRound / baselineTps).toFixed(4)}`,
   ];

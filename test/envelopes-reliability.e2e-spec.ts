@@ -1,7 +1,7 @@
 import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { verifyCms } from '../src/cms/index.js';
 import { ENVELOPE_EXPIRE_QUEUE } from '../src/envelopes/envelope-jobs.js';
-import { ROUND_CHECK_QUEUE } from '../src/signing-rounds/round-check-job.js';
+import { RoundSweepService } from '../src/signing-rounds/round-sweep.service.js';
 import { StartRoundService } from '../src/signing-rounds/start-round.service.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
@@ -51,18 +51,47 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     const created = await drive.create(await envelopeBody(1));
     const { sessionId } = await drive.startSigning(created.signers[0].link!);
     await t.db.query(`UPDATE signing_round SET expires_at = now() - interval '2 minutes' WHERE session_id = $1`, [sessionId]);
-    const roundId = (await drive.get(created.id)).signers[0].rounds[0].id;
-    const jobs = t.app.get(JobsService);
-    await jobs.send(undefined, ROUND_CHECK_QUEUE, { roundId, trigger: 'deadline' });
-    jobs.wake(ROUND_CHECK_QUEUE);
+    // Nobody asks: the sweep (every ROUND_POLL_SECONDS) finds the round past its deadline.
     const view = await until(async () => {
       const v = await drive.get(created.id);
       return v.signers[0].rounds[0].status === 'CANCELED' ? v : undefined;
     }, 'the round to expire');
     expect(view.signers[0].rounds[0].failureReason).toBe('EXPIRED');
+    const audit = await drive.http.get(`/v1/envelopes/${created.id}/audit`).set(drive.auth()).expect(200);
+    expect(audit.body.events.find((e: { type: string; data: { to?: string } }) => e.type === 'round.status' && e.data.to === 'CANCELED').data.trigger).toBe('deadline');
     expect(view.signers[0].attempts).toBe(1);
     const second = await drive.startSigning(created.signers[0].link!);
     expect(second.sessionId).not.toBe(sessionId);
+  });
+
+  it('the sweep learns the outcome when no webhook gets through and the signer never comes back', async () => {
+    const organisation = await createOrganisation(t, 'Unheard');
+    const unheard = new SigningDriver(t, organisation);
+    const created = await unheard.create(await envelopeBody(1));
+    const { sessionId } = await unheard.startSigning(created.signers[0].link!);
+    // The provider now signs its webhooks to this organisation (its account made by the first start) with
+    // another secret: each fails its signature check, so only the sweep can learn the outcome.
+    const [, changed] = await t.db.query(`UPDATE sandbox.organisation SET webhook_secret = 'not-the-secret-kezek-holds' WHERE webhook_url LIKE '%' || $1`, [organisation.id]);
+    expect(changed).toBe(1);
+    await unheard.complete(sessionId, { outcome: 'sign' });
+    await unheard.waitForStatus(created.id, 'COMPLETED');
+    const audit = await unheard.http.get(`/v1/envelopes/${created.id}/audit`).set(unheard.auth()).expect(200);
+    const finished = audit.body.events.find((e: { type: string; data: { to?: string } }) => e.type === 'round.status' && e.data.to === 'FINISHED');
+    expect(finished.data.trigger).toBe('poll');
+  });
+
+  it('two sweeps at once never claim the same round', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    // This round is the only one due: every other open round of the suite was just checked.
+    await t.db.query(`UPDATE signing_round SET last_checked_at = CASE WHEN session_id = $1 THEN now() - interval '1 hour' ELSE now() + interval '1 hour' END WHERE status IN ('STARTED', 'PROCESS')`, [sessionId]);
+    const sweeps = t.app.get(RoundSweepService);
+    const claimed = await Promise.all([sweeps.sweep(), sweeps.sweep(), sweeps.sweep()]);
+    // Claimed once: by one of these three, or by the background sweep just before them (then 0 here).
+    expect(claimed.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+    const [{ checked }] = await t.db.query(`SELECT last_checked_at BETWEEN now() - interval '1 minute' AND now() AS checked FROM signing_round WHERE session_id = $1`, [sessionId]);
+    expect(checked).toBe(true);
+    await t.db.query(`UPDATE signing_round SET last_checked_at = now() WHERE last_checked_at > now()`);
   });
 
   it('a signer who signed but never came back keeps the signature when the link is used after 30 minutes', async () => {

@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { isOpen, isPastDeadline, roundDocumentFacts } from './domain/round-rules.js';
+import { isOpen, roundDocumentFacts } from './domain/round-rules.js';
 import { type Observation, ObserveRoundService } from './observe-round.service.js';
 import { ProviderFailures } from './provider-failures.service.js';
 import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './round-archive-job.js';
@@ -128,14 +128,5 @@ export class CheckRoundService {
     this.jobs.wake(ROUND_CHECK_QUEUE);
     this.jobs.wake(ROUND_ARCHIVE_QUEUE);
     this.webhooks.wakeDeliveries();
-
-    if (job.trigger === 'poll') await this.schedulePoll(round);
-  }
-
-  /** Polling goes on while the round is open; past the deadline the deadline check takes over. */
-  private async schedulePoll(round: SigningRound): Promise<void> {
-    const latest = await this.db.getRepository(SigningRound).findOneBy({ id: round.id });
-    if (!latest || !isOpen(latest.status) || isPastDeadline(latest.expiresAt, Date.now())) return;
-    await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'poll' }, { startAfter: new Date(Date.now() + this.config.ROUND_POLL_SECONDS * 1000) });
   }
 }

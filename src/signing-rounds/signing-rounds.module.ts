@@ -12,6 +12,7 @@ import { ProviderWebhooksController } from './provider-webhooks.controller.js';
 import { ProviderWebhooksService } from './provider-webhooks.service.js';
 import { RoundCheckJobHandler } from './round-check-job.handler.js';
 import { RoundOutcomeService } from './round-outcome.service.js';
+import { RoundSweepService } from './round-sweep.service.js';
 import { RoundStartLocks } from './round-start-locks.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
@@ -40,6 +41,7 @@ import './signing-round.errors.js';
     RoundStartLocks,
     ProviderWebhooksService,
     RoundCheckJobHandler,
+    RoundSweepService,
   ],
   exports: [SignerLinksService, SignerDocumentsService],
 })

@@ -11,15 +11,13 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import type { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
-import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { IdentityStepService } from '../identity/identity-step.service.js';
 import { Envelope as EnvelopeRow } from '../envelopes/entities/envelope.entity.js';
 import { CheckRoundService } from './check-round.service.js';
-import { DEADLINE_GRACE_MS, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
+import { isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
-import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
 import { previousGroupCms } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
 import { insertRound, stepRound } from './round-state.js';
@@ -65,7 +63,6 @@ export class StartRoundService {
     private readonly providers: ProviderCredentialsService,
     private readonly failures: ProviderFailures,
     private readonly locks: RoundStartLocks,
-    private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly webhooks: WebhooksService,
     private readonly identity: IdentityStepService,
@@ -96,7 +93,6 @@ export class StartRoundService {
       return plan;
     });
     if (!hasSession(plan.round)) throw new Error(`Round ${plan.round.id} was handed out without a session`);
-    this.jobs.wake(ROUND_CHECK_QUEUE);
     this.webhooks.wakeDeliveries();
     const client = await this.providers.clientFor(found.organisationId);
     return client.signUrl({ sessionId: plan.round.sessionId, redirectUrl, language: plan.envelope.language });
@@ -205,9 +201,6 @@ export class StartRoundService {
         userAgent: actor.userAgent,
         data: { roundId: round.id, attempt: round.attempt, sessionId: round.sessionId, checkId: round.checkId, uploads: round.uploads, ...(resumed ? { resumed: true } : {}) },
       });
-      const poll = this.config.ROUND_POLL_SECONDS * 1000;
-      await this.jobs.send<RoundCheckJob>(tx, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'poll' }, { startAfter: new Date(Date.now() + poll) });
-      await this.jobs.send<RoundCheckJob>(tx, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'deadline' }, { startAfter: new Date(round.expiresAt.getTime() + DEADLINE_GRACE_MS) });
     });
   }
 }
