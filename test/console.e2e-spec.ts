@@ -147,21 +147,41 @@ describe('console', () => {
       expect(lines[1]).toMatch(/,API key \w+ \(initial\),/);
     });
 
-    it('pages through the list with a keyset cursor, without repeats or gaps', async () => {
-      for (let i = 0; i < 27; i++) await drive.create({ title: `Paging ${String(i).padStart(2, '0')}`, documents: [await pdf(`P${i}`)], signers: signers([IINS[4]]) });
+    /** Follows the list's "next" links as a viewer (at most 5 pages); the titles matching `title`, in page order. */
+    async function pageThrough(first: string, title: RegExp): Promise<{ seen: string[]; pages: number }> {
       const { agent } = await consoleAgent(t, 'viewer@acme.kz');
       const seen: string[] = [];
-      let url: string | null = '/console/envelopes?q=Paging&sort=created_asc';
+      let url: string | null = first;
       let pages = 0;
-      while (url) {
+      while (url && pages < 5) {
         const res: request.Response = await agent.get(url).expect(200);
-        seen.push(...[...res.text.matchAll(/>(Paging \d\d)</g)].map((m) => m[1]));
+        seen.push(...[...res.text.matchAll(new RegExp(`>${title.source}<`, 'g'))].map((m) => m[1]));
         const next: string | undefined = /href="([^"]+)" rel="next"/.exec(res.text)?.[1];
         url = next ? next.replace(/&amp;/g, '&') : null;
         pages++;
       }
+      return { seen, pages };
+    }
+
+    it('pages through the list with a keyset cursor, without repeats or gaps', async () => {
+      for (let i = 0; i < 27; i++) await drive.create({ title: `Paging ${String(i).padStart(2, '0')}`, documents: [await pdf(`P${i}`)], signers: signers([IINS[4]]) });
+      const { seen, pages } = await pageThrough('/console/envelopes?q=Paging&sort=created_asc', /(Paging \d\d)/);
       expect(pages).toBe(2);
       expect(seen).toEqual(Array.from({ length: 27 }, (_, i) => `Paging ${String(i).padStart(2, '0')}`));
+    });
+
+    it('pages by last change through envelopes changed inside one millisecond without skipping any', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 26; i++) ids.push((await drive.create({ title: `Tick ${String(i).padStart(2, '0')}`, documents: [await pdf(`T${i}`)], signers: signers([IINS[4]]) })).id);
+      // updated_at keeps microseconds: all 26 inside one millisecond, each in its own microsecond.
+      await t.db.query(
+        `UPDATE envelope SET updated_at = timestamptz '2026-01-01 00:00:00.123Z' + make_interval(secs => u.n / 1000000.0)
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n) WHERE envelope.id = u.id`,
+        [ids],
+      );
+      const { seen, pages } = await pageThrough('/console/envelopes?q=Tick&sort=updated_desc', /(Tick \d\d)/);
+      expect(pages).toBe(2);
+      expect(seen).toEqual(Array.from({ length: 26 }, (_, i) => `Tick ${String(25 - i).padStart(2, '0')}`));
     });
 
     it('names the API key that created an envelope and the console user who canceled it in the audit trail', async () => {

@@ -7,9 +7,9 @@ import { AppError } from '../common/errors/app-error.js';
 import { Public } from '../common/http/public.decorator.js';
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { SignerDocumentsService } from '../signing-rounds/signer-documents.service.js';
-import { SIGNER_PAGE_CSP } from '../signing-rounds/signer-documents.view.js';
 import { SignerLinksService } from '../signing-rounds/signer-links.service.js';
-import { errorPage } from '../signing-rounds/signer-pages.view.js';
+import { errorPageOptions } from '../signing-rounds/signer-pages.view.js';
+import { sendErrorPage } from '../web/html-response.js';
 import { languageOf } from '../web/language.js';
 import { RoundArchive } from './round-archive.entity.js';
 
@@ -50,8 +50,7 @@ export class SignerArchiveController {
       response.status(200).type('application/zip').send(archive.zip);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      response.setHeader('Content-Security-Policy', SIGNER_PAGE_CSP);
-      response.status(error.status).type('html').send(errorPage(error.message, languageOf(lang, 'ru')));
+      sendErrorPage(response, 'signer', error, errorPageOptions(languageOf(lang, 'ru')));
     }
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Between, DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
-import { decodeSeqCursor, encodeSeqCursor } from '../common/http/params.js';
+import { decodeSeqCursor, encodeSeqCursor, keysetPage } from '../common/http/keyset-page.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { canonicalJsonAroundSeq, chainHash, GENESIS_HASH, verifyChain, type AuditActor, type ChainedAuditEvent, type ChainVerification, type JsonValue } from './domain/audit-chain.js';
 
@@ -131,7 +131,7 @@ export class AuditService {
     // The event before the page anchors its first link; one more than the page tells whether another follows.
     const rows = await this.page(organisationId, envelopeId, { fromSeq: Math.max(afterSeq, 1), toSeq: head.seq, size: limit + (afterSeq ? 2 : 1) });
     const anchorRow = afterSeq && rows[0]?.seq === afterSeq ? rows.shift()! : null;
-    const events = rows.slice(0, limit);
+    const { items: events, nextCursor } = keysetPage(rows, limit, (last) => encodeSeqCursor(last.seq));
     const verification: ChainVerification =
       afterSeq && !anchorRow && afterSeq <= head.seq
         ? { valid: false, headHash: head.hash, firstInvalidSeq: afterSeq, reason: `seq ${afterSeq} is missing` }
@@ -142,7 +142,7 @@ export class AuditService {
       chainValid: verification.valid,
       headHash: head.hash,
       ...(verification.valid ? {} : { firstInvalidSeq: verification.firstInvalidSeq, invalidReason: verification.reason }),
-      nextCursor: rows.length > limit ? encodeSeqCursor(events[events.length - 1].seq) : null,
+      nextCursor,
     };
   }
 

@@ -6,6 +6,7 @@ import { AuditService, type AuditTrail } from '../audit/audit.service.js';
 import { verifyCms } from '../cms/index.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
+import { encodeKeysetCursor, keysetPage, sortKeySql } from '../common/http/keyset-page.js';
 import type { EnvelopeViewDto } from '../envelopes/dto/envelope-view.dto.js';
 import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
 import { EnvelopePresenter } from '../envelopes/envelope.presenter.js';
@@ -13,7 +14,7 @@ import { EnvelopesService } from '../envelopes/envelopes.service.js';
 import { certificateFromEvidencePack } from '../notifications/certificate-attachment.js';
 import { EvidencePackService } from '../evidence/evidence-pack.service.js';
 import { UsersService } from '../users/users.service.js';
-import { containsPattern, encodeCursor, type EnvelopeFilter } from './domain/envelope-filter.js';
+import { containsPattern, type EnvelopeFilter } from './domain/envelope-filter.js';
 
 export const PAGE_SIZE = 25;
 /** The CSV export stops here: one request never reads an unbounded number of rows. */
@@ -107,10 +108,9 @@ export class ConsoleEnvelopesService {
       where.push(`(${column}, e.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    // The cursor carries the sort column with PostgreSQL's microseconds: a JavaScript Date would round them
-    // off and repeat a row on the next page.
+    // updated_at keeps microseconds: the cursor carries the sort column as PostgreSQL's text, not a Date.
     const rows = (await this.db.query(
-      `SELECT to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_key, e.id, e.title, e.status, e.created_at, e.updated_at, e.finished_at, created.actor->>'id' AS sender_id,
+      `SELECT ${sortKeySql(column)} AS sort_key, e.id, e.title, e.status, e.created_at, e.updated_at, e.finished_at, created.actor->>'id' AS sender_id,
               (SELECT json_agg(json_build_object('fullName', s.full_name, 'status', s.status) ORDER BY s.position) FROM signer s WHERE s.envelope_id = e.id) AS signers
          FROM envelope e
          LEFT JOIN audit_event created ON created.envelope_id = e.id AND created.seq = 1
@@ -119,8 +119,8 @@ export class ConsoleEnvelopesService {
         LIMIT $${params.length}`,
       params,
     )) as RawRow[];
-    const page = rows.slice(0, limit);
-    const items = page.map((r) => ({
+    const page = keysetPage(rows, limit, (last) => encodeKeysetCursor({ at: last.sort_key, id: last.id }));
+    const items = page.items.map((r) => ({
       id: r.id,
       title: r.title,
       status: r.status,
@@ -130,9 +130,7 @@ export class ConsoleEnvelopesService {
       senderId: r.sender_id,
       signers: r.signers ?? [],
     }));
-    const last = page.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor({ at: last.sort_key, id: last.id }) : null;
-    return { items, nextCursor };
+    return { items, nextCursor: page.nextCursor };
   }
 
   /** The dashboard's figures: a handful of aggregate queries, each bounded. */

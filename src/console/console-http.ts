@@ -5,8 +5,8 @@ import { GlobalExceptionFilter } from '../common/errors/global-exception.filter.
 import { requestIdOf } from '../common/logging/logger.js';
 import { languageOf, type Language } from '../web/language.js';
 import { cookiesOf, LANGUAGE_COOKIE, setCookie, type ConsoleRequest } from './console-auth.js';
-import { CONSOLE_CSP } from './console-layout.js';
-import { messagePage } from './console-pages.view.js';
+import { sendErrorPage, setPageHeaders } from '../web/html-response.js';
+import { errorPageOptions } from './console-pages.view.js';
 
 /** The page language: `?lang=` (remembered in a cookie), else the remembered one, else Russian. */
 export function consoleLanguage(request: Request, response?: Response): Language {
@@ -16,20 +16,6 @@ export function consoleLanguage(request: Request, response?: Response): Language
     return asked as Language;
   }
   return languageOf(cookiesOf(request)[LANGUAGE_COOKIE], 'ru');
-}
-
-/** Headers every console answer carries: no caching of private pages, no framing, no sniffing, the CSP. */
-export function consoleHeaders(response: Response): void {
-  response.setHeader('Content-Security-Policy', CONSOLE_CSP);
-  response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('X-Frame-Options', 'DENY');
-  response.setHeader('Referrer-Policy', 'same-origin');
-}
-
-export function sendPage(response: Response, status: number, html: string): void {
-  consoleHeaders(response);
-  response.status(status).type('html').send(html);
 }
 
 /** Console failures as pages: sign-in needed → the login form; anything else → a page with the status and message. */
@@ -43,13 +29,13 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
     if (exception instanceof AppError && exception.code === 'SESSION_REQUIRED' && request.method === 'GET') {
-      consoleHeaders(response);
+      setPageHeaders(response, 'console');
       response.redirect(303, `/console/login?next=${encodeURIComponent(request.originalUrl.slice(0, 1000))}`);
       return;
     }
     const requestId = String(request.id ?? requestIdOf(request, response));
     const { status, body } = this.describer.describe(exception, requestId, request);
     if (status >= 500) this.logger.error({ err: exception, requestId, path: request.path }, 'unhandled console error');
-    sendPage(response, status, messagePage(consoleLanguage(request), status, body.error.message, request.consoleUser));
+    sendErrorPage(response, 'console', { status, code: body.error.code, message: body.error.message }, errorPageOptions(consoleLanguage(request), status, request.consoleUser));
   }
 }

@@ -4,10 +4,6 @@ import { hasRole } from '../users/domain/roles.js';
 import type { ConsoleIdentity } from '../users/users.service.js';
 import { consoleText, type ConsoleText } from './console-text.js';
 
-/** Scripts from this origin only; forms post to this origin only; nothing frames the console. */
-export const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
 const STYLES = `
   body { max-width: 72rem; margin: 0 auto 3rem; }
   header.top { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: center; padding: .75rem 0; border-bottom: 1px solid #d8dde6; margin-bottom: 1rem; }

@@ -10,7 +10,8 @@ import { Public } from '../common/http/public.decorator.js';
 import { UsersService } from '../users/users.service.js';
 import { RateLimitService } from '../verification/rate-limit.service.js';
 import { cookiesOf, LOGIN_CSRF_COOKIE, sessionIdOf, setCookie, setSessionCookie, tokensMatch } from './console-auth.js';
-import { ConsoleExceptionFilter, consoleLanguage, sendPage } from './console-http.js';
+import { sendPage } from '../web/html-response.js';
+import { ConsoleExceptionFilter, consoleLanguage } from './console-http.js';
 import { invitationPage, loginPage } from './console-pages.view.js';
 import { CONSOLE_SCRIPT } from './console.script.js';
 
@@ -53,7 +54,7 @@ export class ConsoleLoginController {
       response.redirect(303, safeNext(next));
       return;
     }
-    sendPage(response, 200, loginPage(language, this.issueFormToken(request, response), { next: safeNext(next) }));
+    sendPage(response, 'console', 200, loginPage(language, this.issueFormToken(request, response), { next: safeNext(next) }));
   }
 
   @Post('login')
@@ -69,7 +70,7 @@ export class ConsoleLoginController {
       response.redirect(303, safeNext(body?.next));
     } catch (error) {
       if (!(error instanceof AppError) || !['LOGIN_FAILED', 'ACCOUNT_LOCKED'].includes(error.code)) throw error;
-      sendPage(response, error.status, loginPage(language, this.issueFormToken(request, response), { error: error.message, email, next: safeNext(body?.next) }));
+      sendPage(response, 'console', error.status, loginPage(language, this.issueFormToken(request, response), { error: error.message, email, next: safeNext(body?.next) }));
     }
   }
 
@@ -77,7 +78,7 @@ export class ConsoleLoginController {
   async invitation(@Param('token') token: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const language = consoleLanguage(request, response);
     const invitation = await this.users.invitation(token);
-    sendPage(response, 200, invitationPage(language, token, this.issueFormToken(request, response), invitation));
+    sendPage(response, 'console', 200, invitationPage(language, token, this.issueFormToken(request, response), invitation));
   }
 
   @Post('invitations/:token')
@@ -89,7 +90,7 @@ export class ConsoleLoginController {
       await this.users.acceptInvitation(token, field(body, 'password'));
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
-      sendPage(response, 400, invitationPage(language, token, this.issueFormToken(request, response), await this.users.invitation(token), error.message));
+      sendPage(response, 'console', 400, invitationPage(language, token, this.issueFormToken(request, response), await this.users.invitation(token), error.message));
       return;
     }
     response.redirect(303, '/console/login');

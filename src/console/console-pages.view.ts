@@ -3,7 +3,8 @@ import { describeIdentityResults, type IdentityFailure, type IdentityResults } f
 import type { SignerIdentityViewDto } from '../envelopes/dto/envelope-view.dto.js';
 import { EDOCUMENT_TYPE_NAMES, EDOCUMENT_TYPES } from '../kyc/edocument/edocument.types.js';
 import { escapeHtml } from '../web/html.js';
-import type { Language } from '../web/language.js';
+import type { ErrorPageOptions } from '../web/html-response.js';
+import { htmlLang, type Language } from '../web/language.js';
 import { hasRole } from '../users/domain/roles.js';
 import type { ConsoleIdentity, UserSummary } from '../users/users.service.js';
 import type { ApiKeySummary } from '../organisations/organisations.service.js';
@@ -35,16 +36,17 @@ ${options.next ? `<input type="hidden" name="next" value="${e(options.next)}">` 
   });
 }
 
-export function messagePage(language: Language, status: number, message: string, user?: ConsoleIdentity): string {
+/** A console error page: titled by the status, in the console's layout (with the navigation when signed in). */
+export function errorPageOptions(language: Language, status: number, user?: ConsoleIdentity): ErrorPageOptions {
   const t = consoleText(language);
   const title = status === 404 ? t.notFound : status === 403 ? t.forbidden : t.error;
-  return consolePage({
-    language,
+  return {
+    lang: htmlLang(language),
     title,
-    user,
-    path: '/console',
-    body: `<h1>${e(title)}</h1><div class="card bad" role="alert" data-http-status="${status}">${e(message)}</div><p><a href="/console/envelopes">${e(t.back)}</a></p>`,
-  });
+    heading: title,
+    after: `<p><a href="/console/envelopes">${e(t.back)}</a></p>`,
+    layout: ({ body }) => consolePage({ language, title, user, path: '/console', body }),
+  };
 }
 
 export function envelopesPage(

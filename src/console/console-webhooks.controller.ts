@@ -10,7 +10,8 @@ import { CreateWebhookEndpointDto } from '../webhooks/dto/webhook-endpoint.dto.j
 import { WebhookEndpointsService } from '../webhooks/webhook-endpoints.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { ConsoleSessionGuard, CurrentUser, MinRole } from './console-auth.js';
-import { ConsoleExceptionFilter, consoleLanguage, sendPage } from './console-http.js';
+import { sendPage } from '../web/html-response.js';
+import { ConsoleExceptionFilter, consoleLanguage } from './console-http.js';
 import { webhookEndpointPage, webhooksPage } from './console-settings.view.js';
 import { consoleText } from './console-text.js';
 
@@ -38,7 +39,7 @@ export class ConsoleWebhooksController {
   @Get()
   @MinRole('admin')
   async list(@CurrentUser() user: ConsoleIdentity, @Req() request: Request, @Res() response: Response): Promise<void> {
-    sendPage(response, 200, webhooksPage(consoleLanguage(request, response), user, { endpoints: await this.endpoints.list(user.organisationId) }));
+    sendPage(response, 'console', 200, webhooksPage(consoleLanguage(request, response), user, { endpoints: await this.endpoints.list(user.organisationId) }));
   }
 
   @Post()
@@ -53,10 +54,10 @@ export class ConsoleWebhooksController {
         events,
       });
       const created = await this.endpoints.create(user.organisationId, dto);
-      sendPage(response, 201, webhooksPage(language, user, { endpoints: await this.endpoints.list(user.organisationId), created: { id: created.id, secret: created.secret } }));
+      sendPage(response, 'console', 201, webhooksPage(language, user, { endpoints: await this.endpoints.list(user.organisationId), created: { id: created.id, secret: created.secret } }));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 403) throw error;
-      sendPage(response, error.status, webhooksPage(language, user, { endpoints: await this.endpoints.list(user.organisationId), error: error.message }));
+      sendPage(response, 'console', error.status, webhooksPage(language, user, { endpoints: await this.endpoints.list(user.organisationId), error: error.message }));
     }
   }
 
@@ -82,7 +83,7 @@ export class ConsoleWebhooksController {
       this.endpoints.get(user.organisationId, id),
       this.webhooks.listDeliveries(user.organisationId, id, { limit: DELIVERIES_PER_PAGE, cursor: typeof cursor === 'string' && cursor ? cursor : undefined }),
     ]);
-    sendPage(response, 200, webhookEndpointPage(language, user, endpoint, page, redelivered === '1' ? consoleText(language).redelivered : undefined));
+    sendPage(response, 'console', 200, webhookEndpointPage(language, user, endpoint, page, redelivered === '1' ? consoleText(language).redelivered : undefined));
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')

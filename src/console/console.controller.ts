@@ -19,7 +19,8 @@ import { UsersService, type ConsoleIdentity } from '../users/users.service.js';
 import { ConsoleSessionGuard, CurrentSessionId, CurrentUser, MinRole, MultipartCsrfCheck, MultipartForm, setSessionCookie } from './console-auth.js';
 import { ConsoleEnvelopesService, CSV_MAX_ROWS } from './console-envelopes.service.js';
 import { ConsoleSettingsService } from './console-settings.service.js';
-import { ConsoleExceptionFilter, consoleHeaders, consoleLanguage, sendPage } from './console-http.js';
+import { sendPage, setPageHeaders } from '../web/html-response.js';
+import { ConsoleExceptionFilter, consoleLanguage } from './console-http.js';
 import { dashboardPage, envelopeDetailPage, mailboxPage, envelopesPage, newEnvelopePage, passwordPage, settingsPage } from './console-pages.view.js';
 import { consoleText } from './console-text.js';
 import { csvCell, parseFilter } from './domain/envelope-filter.js';
@@ -32,7 +33,7 @@ function userActor(request: Request, user: ConsoleIdentity): Actor {
 }
 
 function attachment(response: Response, type: string, fileName: string): void {
-  consoleHeaders(response);
+  setPageHeaders(response, 'console');
   response.setHeader('Content-Type', type);
   response.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
 }
@@ -61,7 +62,7 @@ export class ConsoleController {
 
   @Get()
   async dashboard(@CurrentUser() user: ConsoleIdentity, @Req() request: Request, @Res() response: Response): Promise<void> {
-    sendPage(response, 200, dashboardPage(consoleLanguage(request, response), user, await this.consoleEnvelopes.dashboard(user.organisationId)));
+    sendPage(response, 'console', 200, dashboardPage(consoleLanguage(request, response), user, await this.consoleEnvelopes.dashboard(user.organisationId)));
   }
 
   @Post('logout')
@@ -73,7 +74,7 @@ export class ConsoleController {
 
   @Get('account/password')
   passwordForm(@CurrentUser() user: ConsoleIdentity, @Req() request: Request, @Res() response: Response): void {
-    sendPage(response, 200, passwordPage(consoleLanguage(request, response), user, undefined));
+    sendPage(response, 'console', 200, passwordPage(consoleLanguage(request, response), user, undefined));
   }
 
   @Post('account/password')
@@ -81,10 +82,10 @@ export class ConsoleController {
     const language = consoleLanguage(request);
     try {
       await this.users.changePassword(user.userId, String(body.current ?? ''), String(body.next ?? ''), sessionId);
-      sendPage(response, 200, passwordPage(language, user, { ok: true, text: consoleText(language).passwordChanged }));
+      sendPage(response, 'console', 200, passwordPage(language, user, { ok: true, text: consoleText(language).passwordChanged }));
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
-      sendPage(response, 400, passwordPage(language, user, { ok: false, text: error.message }));
+      sendPage(response, 'console', 400, passwordPage(language, user, { ok: false, text: error.message }));
     }
   }
 
@@ -93,7 +94,7 @@ export class ConsoleController {
     const language = consoleLanguage(request, response);
     const filter = parseFilter(query);
     const [result, senders] = await Promise.all([this.consoleEnvelopes.list(user.organisationId, filter), this.users.actorNames(user.organisationId)]);
-    sendPage(response, 200, envelopesPage(language, user, filter, result, senders));
+    sendPage(response, 'console', 200, envelopesPage(language, user, filter, result, senders));
   }
 
   @Get('envelopes.csv')
@@ -125,7 +126,7 @@ export class ConsoleController {
   @Get('envelopes/new')
   @MinRole('member')
   newForm(@CurrentUser() user: ConsoleIdentity, @Req() request: Request, @Res() response: Response): void {
-    sendPage(response, 200, newEnvelopePage(consoleLanguage(request, response), user));
+    sendPage(response, 'console', 200, newEnvelopePage(consoleLanguage(request, response), user));
   }
 
   @Post('envelopes')
@@ -141,7 +142,7 @@ export class ConsoleController {
       response.redirect(303, `/console/envelopes/${envelope.id}`);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 403) throw error;
-      sendPage(response, error.status, newEnvelopePage(language, user, error.message));
+      sendPage(response, 'console', error.status, newEnvelopePage(language, user, error.message));
     }
   }
 
@@ -149,7 +150,7 @@ export class ConsoleController {
   async detail(@CurrentUser() user: ConsoleIdentity, @Param('id', uuidParam()) id: string, @Query('reminded') reminded: string | undefined, @Req() request: Request, @Res() response: Response): Promise<void> {
     const language = consoleLanguage(request, response);
     const notice = reminded === '1' ? consoleText(language).reminderSent : undefined;
-    sendPage(response, 200, envelopeDetailPage(language, user, await this.consoleEnvelopes.detail(user.organisationId, id), notice));
+    sendPage(response, 'console', 200, envelopeDetailPage(language, user, await this.consoleEnvelopes.detail(user.organisationId, id), notice));
   }
 
   @Post('envelopes/:id/signers/:signerId/remind')
@@ -168,7 +169,7 @@ export class ConsoleController {
       // Too soon, not their turn, no address: the envelope page again, saying why.
       if (!(error instanceof AppError) || !['REMINDER_TOO_SOON', 'REMINDER_NOT_POSSIBLE', 'REMINDER_NO_CHANNEL'].includes(error.code)) throw error;
       const language = consoleLanguage(request);
-      sendPage(response, error.status, envelopeDetailPage(language, user, await this.consoleEnvelopes.detail(user.organisationId, id), undefined, error.message));
+      sendPage(response, 'console', error.status, envelopeDetailPage(language, user, await this.consoleEnvelopes.detail(user.organisationId, id), undefined, error.message));
     }
   }
 
@@ -220,7 +221,7 @@ export class ConsoleController {
   @MinRole('member')
   async mailbox(@CurrentUser() user: ConsoleIdentity, @Req() request: Request, @Res() response: Response): Promise<void> {
     // Messages carry signers' links: members and above, who may copy those links anyway.
-    sendPage(response, 200, mailboxPage(consoleLanguage(request, response), user, await this.notifications.latest(user.organisationId), this.notifications.transportKind));
+    sendPage(response, 'console', 200, mailboxPage(consoleLanguage(request, response), user, await this.notifications.latest(user.organisationId), this.notifications.transportKind));
   }
 
   @Get('settings')
@@ -265,7 +266,7 @@ export class ConsoleController {
       hasRole(user.role, 'owner') ? this.users.listUsers(user.organisationId) : null,
       this.settingsReads.providerStatus(user.organisationId),
     ]);
-    sendPage(response, status, settingsPage(consoleLanguage(request, response), user, { keys, users, provider, smsConfigured: this.notifications.smsConfigured, ...extra }));
+    sendPage(response, 'console', status, settingsPage(consoleLanguage(request, response), user, { keys, users, provider, smsConfigured: this.notifications.smsConfigured, ...extra }));
   }
 }
 

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { startMachine } from '../common/domain/machine-step.js';
 import { AppError } from '../common/errors/app-error.js';
-import { decodeCursor, encodeCursor } from '../common/http/params.js';
+import { decodeKeysetCursor, encodeKeysetCursor, keysetPage, type KeysetPage } from '../common/http/keyset-page.js';
 import type { Actor } from '../common/http/actor.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -250,7 +250,8 @@ export class EnvelopesService {
     return envelope;
   }
 
-  async list(organisationId: string, query: { status?: string; cursor?: string; limit?: number }): Promise<{ items: Envelope[]; nextCursor: string | null }> {
+  /** Newest first. `created_at` is timestamptz(3), so the entity's Date is the exact sort key for the cursor. */
+  async list(organisationId: string, query: { status?: string; cursor?: string; limit?: number }): Promise<KeysetPage<Envelope>> {
     const limit = query.limit ?? 20;
     const qb = this.db
       .getRepository(Envelope)
@@ -261,13 +262,10 @@ export class EnvelopesService {
       .limit(limit + 1);
     if (query.status) qb.andWhere('e.status = :status', { status: query.status });
     if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      qb.andWhere('(e.created_at, e.id) < (:createdAt, :id)', { createdAt: cursor.createdAt, id: cursor.id });
+      const after = decodeKeysetCursor(query.cursor);
+      qb.andWhere('(e.created_at, e.id) < (CAST(:cursorAt AS timestamptz), CAST(:cursorId AS uuid))', { cursorAt: after.at, cursorId: after.id });
     }
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return keysetPage(await qb.getMany(), limit, (last) => encodeKeysetCursor({ at: last.createdAt, id: last.id }));
   }
 
   /** The latest CMS of a document: the last routing group's (merged) signature. */

@@ -8,8 +8,8 @@ import { IdentityStepService } from '../identity/identity-step.service.js';
 import { identityPendingText } from '../identity/identity-texts.js';
 import { escapeHtml, page } from '../web/html.js';
 import { htmlLang, languageOf } from '../web/language.js';
-import { errorPage, linkPage } from './signer-pages.view.js';
-import { SIGNER_PAGE_CSP } from './signer-documents.view.js';
+import { sendErrorPage, sendPage, setPageHeaders } from '../web/html-response.js';
+import { errorPageOptions, linkPage } from './signer-pages.view.js';
 import { SignerDocumentsService } from './signer-documents.service.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
@@ -38,13 +38,9 @@ export class IdentityPagesController {
 
   @Get('s/:token/identity')
   async returned(@Param('token') token: string, @Query('lang') lang: string | undefined, @Query('web_view') webViewValue: string | undefined, @Req() request: Request, @Res() response: Response) {
-    response.setHeader('Cache-Control', 'no-store');
     const webView = webViewValue === 'true';
-    // The same headers as the other signer pages (see SignerPagesController.render).
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('Content-Security-Policy', SIGNER_PAGE_CSP);
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Referrer-Policy', 'no-referrer');
+    // Redirects too: the token is in the path, and no Referer may carry it to another site.
+    setPageHeaders(response, 'signer');
     try {
       const signer = await this.links.signerByToken(token);
       const check = await this.identity.afterReturn(signer.id);
@@ -55,13 +51,13 @@ export class IdentityPagesController {
       }
       if (check?.status === 'STARTED') {
         const body = `<div class="card wait" data-identity="pending">${escapeHtml(identityPendingText(language))}</div><meta http-equiv="refresh" content="4">`;
-        return response.status(200).type('html').send(page({ lang: htmlLang(language), title: view.envelope.title, body }));
+        return sendPage(response, 'signer', 200, page({ lang: htmlLang(language), title: view.envelope.title, body }));
       }
       if (webView && view.signer.status !== 'ACTIVE') return response.redirect(303, `/finished?status=${encodeURIComponent(view.signer.status.toLowerCase())}`);
-      response.status(200).type('html').send(linkPage(view, token, language, { xml: await this.documents.xmlPreviews(view) }));
+      sendPage(response, 'signer', 200, linkPage(view, token, language, { xml: await this.documents.xmlPreviews(view) }));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      response.status(error.status).type('html').send(errorPage(error.message, languageOf(lang, 'ru')));
+      sendErrorPage(response, 'signer', error, errorPageOptions(languageOf(lang, 'ru')));
     }
   }
 
@@ -70,10 +66,6 @@ export class IdentityPagesController {
   finished(@Query('lang') lang: string | undefined, @Res() response: Response) {
     const language = languageOf(lang, 'ru');
     const t = FINISHED[language];
-    response
-      .setHeader('Cache-Control', 'no-store')
-      .status(200)
-      .type('html')
-      .send(page({ lang: htmlLang(language), title: t.title, body: `<h1>${escapeHtml(t.title)}</h1><p data-finished="true">${escapeHtml(t.text)}</p>` }));
+    sendPage(response, 'signer', 200, page({ lang: htmlLang(language), title: t.title, body: `<h1>${escapeHtml(t.title)}</h1><p data-finished="true">${escapeHtml(t.text)}</p>` }));
   }
 }

@@ -6,8 +6,8 @@ import { Public } from '../common/http/public.decorator.js';
 import { uuidParam } from '../common/http/params.js';
 import { languageOf } from '../web/language.js';
 import { SignerDocumentsService } from './signer-documents.service.js';
-import { SIGNER_PAGE_CSP } from './signer-documents.view.js';
-import { errorPage } from './signer-pages.view.js';
+import { sendErrorPage } from '../web/html-response.js';
+import { errorPageOptions } from './signer-pages.view.js';
 
 /**
  * Downloads behind a signer's link, found by the link token (never by an id alone). Files go out as
@@ -47,8 +47,7 @@ export class SignerDocumentsController {
       response.status(200).type(file.type).send(file.body);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      response.setHeader('Content-Security-Policy', SIGNER_PAGE_CSP);
-      response.status(error.status).type('html').send(errorPage(error.message, languageOf(lang, 'ru')));
+      sendErrorPage(response, 'signer', error, errorPageOptions(languageOf(lang, 'ru')));
     }
   }
 }

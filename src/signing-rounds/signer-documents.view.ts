@@ -156,14 +156,6 @@ export function endStateCard(view: LinkView, language: Language): string | null 
   return null;
 }
 
-/**
- * The signer pages' CSP: scripts, workers and fetches from this origin only (pdf.js and its worker are
- * served here), WebAssembly for pdf.js's image decoders, no framing. No `form-action`: the Sign button's
- * POST is answered with a redirect to the provider's sign page, which that directive would block.
- */
-export const SIGNER_PAGE_CSP =
-  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
-
 /** Room for the drawn pages and the XML text on a phone as on a desktop. */
 export const DOCUMENT_STYLES = `
   .doc { border-top: 1px solid #eceff4; padding-top: .5rem; margin-top: .75rem; }

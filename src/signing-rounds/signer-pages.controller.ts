@@ -6,8 +6,9 @@ import { requestActor } from '../common/http/actor.js';
 import { Public } from '../common/http/public.decorator.js';
 import { languageOf, type Language } from '../web/language.js';
 import { SignerDocumentsService } from './signer-documents.service.js';
-import { SIGNER_PAGE_CSP, type DocumentsExtras } from './signer-documents.view.js';
-import { errorPage, linkPage, returnPage } from './signer-pages.view.js';
+import { sendErrorPage, sendPage, setPageHeaders } from '../web/html-response.js';
+import type { DocumentsExtras } from './signer-documents.view.js';
+import { errorPageOptions, linkPage, returnPage } from './signer-pages.view.js';
 import { SignerLinksService, type LinkView } from './signer-links.service.js';
 import { StartRoundService } from './start-round.service.js';
 
@@ -87,18 +88,15 @@ export class SignerPagesController {
   /** Public pages answer errors as pages, not JSON. */
   private async render(response: Response, lang: string | undefined, build: (fallback: Language) => Promise<{ status: number; html: string; location?: string }>): Promise<void> {
     const language = this.language(lang, 'ru');
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('Content-Security-Policy', SIGNER_PAGE_CSP);
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    // The token is in the path: no Referer carries it to another site.
-    response.setHeader('Referrer-Policy', 'no-referrer');
+    // Redirects too: the token is in the path, and no Referer may carry it to another site.
+    setPageHeaders(response, 'signer');
     try {
       const { status, html, location } = await build(language);
       if (location) return response.redirect(status, location);
-      response.status(status).type('html').send(html);
+      sendPage(response, 'signer', status, html);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      response.status(error.status).type('html').send(errorPage(error.message, language));
+      sendErrorPage(response, 'signer', error, errorPageOptions(language));
     }
   }
 }

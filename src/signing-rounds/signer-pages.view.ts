@@ -1,4 +1,5 @@
 import { escapeHtml, page } from '../web/html.js';
+import type { ErrorPageOptions } from '../web/html-response.js';
 import { htmlLang, type Language, languageLinks } from '../web/language.js';
 
 import { documentsSection, DOCUMENT_STYLES, endStateCard, SIGNER_SCRIPT_TAG, type DocumentsExtras } from './signer-documents.view.js';
@@ -172,6 +173,7 @@ export function returnPage(view: LinkView, token: string, language: Language, re
   return page({ lang: htmlLang(language), title: t.title, body });
 }
 
-export function errorPage(message: string, language: Language): string {
-  return page({ lang: htmlLang(language), title: TEXT[language].title, body: `<div class="card bad" role="alert">${escapeHtml(message)}</div>` });
+/** A signer error page: the plain page, titled in the signer's language. */
+export function errorPageOptions(language: Language): ErrorPageOptions {
+  return { lang: htmlLang(language), title: TEXT[language].title };
 }

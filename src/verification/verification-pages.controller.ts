@@ -5,12 +5,10 @@ import { AppError } from '../common/errors/app-error.js';
 import { Public } from '../common/http/public.decorator.js';
 import { RateLimitService } from './rate-limit.service.js';
 import { type Language, languageOf } from '../web/language.js';
-import { messagePage, sessionPage, verifyPage } from './verification-pages.view.js';
+import { sendErrorPage, sendPage, setPageHeaders } from '../web/html-response.js';
+import { errorPageOf, sessionPage, verifyPage } from './verification-pages.view.js';
 import { VerificationService } from './verification.service.js';
 import { VERIFY_PAGE_SCRIPT } from './verify-page.script.js';
-
-/** Scripts only from this origin (the page script is a file), no framing, no referrer with the check_id. */
-const PAGE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The public verification pages: drop a file on /verify; /verify/{checkId} is what the QR code opens. */
 @Public()
@@ -41,17 +39,14 @@ export class VerificationPagesController {
   }
 
   private async render(request: Request, response: Response, language: Language, build: (language: Language) => Promise<string>): Promise<void> {
-    response.setHeader('Content-Security-Policy', PAGE_CSP);
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Referrer-Policy', 'no-referrer');
+    setPageHeaders(response, 'verify');
     try {
       await this.limiter.consume(request, response);
-      response.status(200).type('html').send(await build(language));
+      sendPage(response, 'verify', 200, await build(language));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const kind = error.code === 'RATE_LIMITED' ? 'rateLimited' : error.status === 404 ? 'notFound' : 'error';
-      response.status(error.status).type('html').send(messagePage(language, kind, error.message));
+      const shown = errorPageOf(language, error);
+      sendErrorPage(response, 'verify', shown.error, shown.options);
     }
   }
 }

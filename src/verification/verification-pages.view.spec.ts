@@ -1,5 +1,7 @@
 import type { PublicSigner } from './domain/public-report.js';
-import { commonName, messagePage, sessionPage, signerNotes, signersTable, verifyPage } from './verification-pages.view.js';
+import { AppError } from '../common/errors/app-error.js';
+import { errorPage } from '../web/html-response.js';
+import { commonName, errorPageOf, sessionPage, signerNotes, signersTable, verifyPage } from './verification-pages.view.js';
 import { VERIFY_PAGE_SCRIPT } from './verify-page.script.js';
 
 describe('verification pages', () => {
@@ -18,7 +20,9 @@ describe('verification pages', () => {
     expect(html).toContain('&lt;/script&gt;&lt;img src=x');
     const config = /<script type="application\/json" id="verify-config">([^<]*)<\/script>/.exec(verifyPage('kz', 1000))?.[1];
     expect(JSON.parse(config!)).toMatchObject({ maxBytes: 1000, checkId: null, language: 'kz' });
-    expect(messagePage('ru', 'notFound')).toContain('Не найдено.');
+    const notFound = errorPageOf('ru', new AppError('VERIFICATION_SESSION_NOT_FOUND', 'Not found'));
+    expect(notFound.error).toEqual({ status: 404, code: 'VERIFICATION_SESSION_NOT_FOUND', message: 'Не найдено.' });
+    expect(errorPage(notFound.error, notFound.options)).toContain('data-error="notFound">Не найдено.</div>');
   });
 
   it('serves a script that parses', () => {

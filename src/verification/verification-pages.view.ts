@@ -1,4 +1,5 @@
 import { escapeHtml, page } from '../web/html.js';
+import type { ErrorPageOptions, PageError } from '../web/html-response.js';
 import { htmlLang, type Language, languageLinks } from '../web/language.js';
 import type { PublicSession, PublicSigner } from './domain/public-report.js';
 
@@ -300,8 +301,16 @@ export function sessionPage(session: PublicSession, language: Language, maxBytes
   return page({ lang: htmlLang(language), title: t.sessionTitle, body });
 }
 
-export function messagePage(language: Language, kind: 'notFound' | 'rateLimited' | 'error', message?: string): string {
+/**
+ * A verification error page: a 404 or a rate limit in the page's own words (so every unknown check_id gets
+ * the same page), any other error with its message; `data-error` names the kind for the page script.
+ */
+export function errorPageOf(language: Language, error: PageError): { error: PageError; options: ErrorPageOptions } {
   const t = TEXT[language];
-  const text = kind === 'notFound' ? t.notFound : kind === 'rateLimited' ? t.rateLimited : (message ?? t.failed);
-  return page({ lang: htmlLang(language), title: t.title, body: `<h1>${escapeHtml(t.title)}</h1><div class="card bad" role="alert" data-error="${kind}">${escapeHtml(text)}</div><p><a href="/verify">${escapeHtml(t.title)}</a></p>` });
+  const kind = error.code === 'RATE_LIMITED' ? 'rateLimited' : error.status === 404 ? 'notFound' : 'error';
+  const message = kind === 'notFound' ? t.notFound : kind === 'rateLimited' ? t.rateLimited : error.message || t.failed;
+  return {
+    error: { status: error.status, code: error.code, message },
+    options: { lang: htmlLang(language), title: t.title, heading: t.title, marker: kind, after: `<p><a href="/verify">${escapeHtml(t.title)}</a></p>` },
+  };
 }

@@ -9,7 +9,7 @@ import { endpointWantsEvent, isWebhookEventType, type WebhookEventType } from '.
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery, type WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
-import { decodeCursor, encodeCursor } from '../common/http/params.js';
+import { decodeKeysetCursor, encodeKeysetCursor, keysetPage } from '../common/http/keyset-page.js';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-deliver';
 /** One job per paused endpoint, due at the end of its cool-down: sends the probe delivery. */
@@ -208,12 +208,12 @@ export class WebhooksService implements EntitySubscriberInterface {
       .limit(limit + 1);
     if (query.status) builder.andWhere('d.status = :status', { status: query.status });
     if (query.cursor) {
-      const after = decodeCursor(query.cursor);
-      builder.andWhere('(d.created_at, d.id) < (CAST(:cursorAt AS timestamptz), CAST(:cursorId AS uuid))', { cursorAt: after.createdAt, cursorId: after.id });
+      const after = decodeKeysetCursor(query.cursor);
+      builder.andWhere('(d.created_at, d.id) < (CAST(:cursorAt AS timestamptz), CAST(:cursorId AS uuid))', { cursorAt: after.at, cursorId: after.id });
     }
-    const rows = await builder.getMany();
-    const page = rows.slice(0, limit);
-    return { items: page.map(viewOfDelivery), nextCursor: rows.length > limit ? encodeDeliveryCursor(page[page.length - 1]) : null };
+    // created_at is written from a Date (milliseconds), so the entity's Date is the exact sort key.
+    const page = keysetPage(await builder.getMany(), limit, (last) => encodeKeysetCursor({ at: last.createdAt, id: last.id }));
+    return { items: page.items.map(viewOfDelivery), nextCursor: page.nextCursor };
   }
 
   /**
@@ -257,8 +257,4 @@ export class WebhooksService implements EntitySubscriberInterface {
       attempts: attempts.map(({ attempt, startedAt, durationMs, statusCode, error, responseExcerpt }) => ({ attempt, startedAt, durationMs, statusCode, error, responseExcerpt })),
     };
   }
-}
-
-function encodeDeliveryCursor(row: WebhookDelivery): string {
-  return encodeCursor(row.createdAt, row.id);
 }

@@ -1,4 +1,5 @@
-import { containsPattern, csvCell, decodeCursor, encodeCursor, filterQuery, parseFilter } from './envelope-filter.js';
+import { encodeKeysetCursor } from '../../common/http/keyset-page.js';
+import { containsPattern, csvCell, filterQuery, parseFilter } from './envelope-filter.js';
 
 describe('console envelope filter', () => {
   it('keeps what is well formed and drops the rest', () => {
@@ -8,11 +9,11 @@ describe('console envelope filter', () => {
     expect(parseFilter({ status: ['DRAFT'], q: 42 })).toMatchObject({ status: 'all', q: '' });
   });
 
-  it('round-trips a cursor and refuses a forged one', () => {
+  it('takes the cursor of the previous page with its microseconds, and ignores a forged one', () => {
     const cursor = { at: '2026-11-30T06:10:07.730123Z', id: '0f8fad5b-d9cb-469f-a165-70867728950e' };
-    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-    expect(decodeCursor(Buffer.from(JSON.stringify({ at: 'x', id: cursor.id })).toString('base64url'))).toBeNull();
-    expect(decodeCursor(Buffer.from(JSON.stringify({ at: cursor.at, id: "1' OR 1=1" })).toString('base64url'))).toBeNull();
+    expect(parseFilter({ cursor: encodeKeysetCursor(cursor) }).cursor).toEqual(cursor);
+    expect(parseFilter({ cursor: encodeKeysetCursor({ at: 'x', id: cursor.id }) }).cursor).toBeNull();
+    expect(parseFilter({ cursor: encodeKeysetCursor({ at: cursor.at, id: "1' OR 1=1" }) }).cursor).toBeNull();
   });
 
   it('writes the filter back as a query string', () => {

@@ -1,3 +1,5 @@
+import { type KeysetPosition, parseKeysetCursor } from '../../common/http/keyset-page.js';
+
 /**
  * The console's envelope list filter, parsed from the query string: pure, so the rules are tested by table.
  * Anything malformed is dropped rather than refused: a hand-edited link still shows a list.
@@ -17,12 +19,8 @@ export interface EnvelopeFilter {
   /** An API key id or a user id: who created the envelope. */
   sender: string | null;
   sort: Sort;
-  cursor: Cursor | null;
-}
-
-export interface Cursor {
-  at: string;
-  id: string;
+  /** Where the previous page ended; a malformed cursor is ignored (the first page). */
+  cursor: KeysetPosition | null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -37,27 +35,11 @@ function day(value: unknown): string | null {
   return DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : null;
 }
 
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-export function decodeCursor(value: unknown): Cursor | null {
-  const v = text(value);
-  if (!v || v.length > 200) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof parsed.at === 'string' && !Number.isNaN(Date.parse(parsed.at)) && typeof parsed.id === 'string' && UUID.test(parsed.id)) return { at: parsed.at, id: parsed.id };
-  } catch {
-    // not ours: first page
-  }
-  return null;
-}
-
 export function parseFilter(query: Record<string, unknown>): EnvelopeFilter {
   const status = STATUS_TABS.includes(text(query.status) as StatusTab) ? (text(query.status) as StatusTab) : 'all';
   const sort = SORTS.includes(text(query.sort) as Sort) ? (text(query.sort) as Sort) : 'created_desc';
   const sender = UUID.test(text(query.sender)) ? text(query.sender).toLowerCase() : null;
-  return { status, q: text(query.q).trim().slice(0, 200), from: day(query.from), to: day(query.to), sender, sort, cursor: decodeCursor(query.cursor) };
+  return { status, q: text(query.q).trim().slice(0, 200), from: day(query.from), to: day(query.to), sender, sort, cursor: parseKeysetCursor(query.cursor) };
 }
 
 /** The filter as query-string pairs (without the cursor unless asked), for links and the CSV export. */

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../../common/http/public.decorator.js';
 import { isAcceptableRedirectUrl } from '../domain/session-rules.js';
 import { ProviderApiError } from '../sandbox.errors.js';
-import { escapeHtml } from '../sign-page/sign-page.view.js';
+import { escapeHtml } from '../../web/html.js';
 import { FAILURE_REASONS } from './domain/flow-steps.js';
 import { FLOW_TEXTS, flowLocaleOf, type FlowLocale } from './pages/flow-page.i18n.js';
 import { renderFlowMessage, renderFlowPage, renderInbox } from './pages/flow-page.view.js';

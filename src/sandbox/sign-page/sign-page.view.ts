@@ -1,10 +1,8 @@
+import { escapeHtml } from '../../web/html.js';
 import { REDIRECT_REASONS } from '../domain/session-rules.js';
 import { TEXTS, type Language } from './sign-page.i18n.js';
 
-/** Server-rendered pages of the sandbox sign page: plain HTML, no script, every value escaped. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+/* Server-rendered pages of the sandbox sign page: plain HTML, no script, every value escaped. */
 
 export interface PageContext {
   language: Language;

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../sign-page/sign-page.view.js';
+import { escapeHtml } from '../../../web/html.js';
 import { FAILURE_REASONS } from '../domain/flow-steps.js';
 import { FLOW_TEXTS, type FlowLocale } from './flow-page.i18n.js';
 
