@@ -10,9 +10,12 @@ import { startTestApp, type TestApp } from './support/app.js';
 class Recorder implements OnModuleInit {
   readonly seen: string[] = [];
   failuresLeft = 1;
+  /** Jobs run only once this resolves (a test holds them to count wakes while none has finished). */
+  gate: Promise<void> = Promise.resolve();
   constructor(private readonly jobs: JobsService) {}
   onModuleInit() {
     this.jobs.register<{ tag: string }>({ name: 'test-record', retryLimit: 3, retryDelaySeconds: 1 }, async ({ tag }, job) => {
+      await this.gate;
       if (tag === 'flaky' && this.failuresLeft-- > 0) throw new Error('first run fails');
       this.seen.push(`${tag}#${job.retryCount}`);
     });
@@ -63,6 +66,8 @@ describe('jobs: transactional outbox on pg-boss', () => {
 
   it('wakes one worker per job sent, and none when nothing was sent (each wake costs a fetch query)', async () => {
     const notified = jest.spyOn(PgBoss.prototype, 'notifyWorker');
+    let open = () => {};
+    recorder.gate = new Promise((resolve) => (open = resolve));
     try {
       jobs.wake('test-record');
       expect(notified).toHaveBeenCalledTimes(0);
@@ -81,8 +86,14 @@ describe('jobs: transactional outbox on pg-boss', () => {
       jobs.wake('test-record'); // three jobs, two workers: both, and only once each
       expect(notified).toHaveBeenCalledTimes(3);
       expect(new Set(notified.mock.calls.slice(1).map(([id]) => id)).size).toBe(2);
+      open();
       await until(() => ['one', 'a', 'b', 'c'].every((tag) => recorder.seen.includes(`${tag}#0`)), 'the woken jobs');
+      // Each worker that ran a job looks for the next at once (a backlog drains without waiting out the
+      // polling interval): one more fetch per job run, four here.
+      await until(() => notified.mock.calls.length >= 7, 'the workers to look again');
+      expect(notified).toHaveBeenCalledTimes(7);
     } finally {
+      open();
       notified.mockRestore();
     }
   });

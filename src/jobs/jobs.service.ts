@@ -123,11 +123,18 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       if (!this.config.JOBS_WORKERS_ENABLED) continue;
       const ids: string[] = [];
       for (let i = 0; i < (definition.concurrency ?? 2); i++) {
-        ids.push(
-          await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true, groupConcurrency: definition.groupConcurrency }, async (jobs) => {
+        const self: { id?: string } = {};
+        self.id = await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true, groupConcurrency: definition.groupConcurrency }, async (jobs) => {
+          try {
             for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
-          }),
-        );
+          } finally {
+            // A worker that found a job looks for the next one at once: pg-boss would otherwise wait out the
+            // rest of its polling interval, so a backlog would drain at one job per worker per interval.
+            // The fetch that finds nothing is the one that waits.
+            if (self.id) this.boss.notifyWorker(self.id);
+          }
+        });
+        ids.push(self.id);
       }
       this.workers.set(definition.name, ids);
     }
