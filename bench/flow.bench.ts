@@ -11,6 +11,7 @@
  *   BENCH_SQL_PROFILE=1 BENCH_SQL_STACK='"SigningRound"|"Signer"' …  # and who sends the statements containing these texts
  *   BENCH_SQL_DEPTH=5 …                # with that many of Kezek's own frames (default 3)
  *   BENCH_CPU_PROFILE=flow.cpuprofile …  # a V8 CPU profile of Kezek over the measured window only
+ *   BENCH_SANDBOX_CPU_PROFILE=dir …      # a V8 CPU profile of the sandbox process (whole run), written to dir
  *
  * The measured window runs from the driver's start to the moment no job is left to run (archive intake and
  * webhook jobs of the last rounds included). Last line: ratio=<(1000 / kezek cpu ms per round) / baseline
@@ -102,7 +103,9 @@ const CLI = fileURLToPath(new URL('../src/cli/kezek.js', import.meta.url));
 async function startProviderProcess(databaseUrl: string): Promise<{ process: ChildProcess; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [MAIN], {
+  // BENCH_SANDBOX_CPU_PROFILE=dir: the sandbox's own V8 CPU profile, written there when it exits.
+  const profiling = process.env.BENCH_SANDBOX_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SANDBOX_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profiling, MAIN], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -58,7 +58,8 @@ const RETURN_WAIT_MS = 8_000;
 export interface DetourOptions {
   /** Where the flow sends the person back (the link's identity return). */
   returnUrl: string;
-  language: Language;
+  /** The envelope's language; read only when the signer has an identity step (most have none). */
+  language: () => Promise<Language>;
   actor: Actor;
 }
 
@@ -133,7 +134,8 @@ export class IdentityStepService {
       // Never `web_view=true` on the flow itself, even inside an app's WebView: the provider then ends the flow at
       // its own /finished instead of the redirect, and Kezek's chain (flow → Cloud EDS → Kezek) would stop there.
       // The WebView marker stays on Kezek's own URLs, and the chain ends at Kezek's /finished.
-      const pageOptions = { redirect: options.returnUrl, locale: options.language === 'en' ? ('en' as const) : ('ru' as const) };
+      const language = await options.language();
+      const pageOptions = { redirect: options.returnUrl, locale: language === 'en' ? ('en' as const) : ('ru' as const) };
       const open = await this.db.getRepository(IdentityCheckRow).findOneBy({ signerId: signer.id, status: 'STARTED' });
       if (open) {
         const settled = await this.settle(open, 'return', { client });

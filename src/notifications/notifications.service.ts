@@ -71,7 +71,8 @@ export class NotificationsService implements OnModuleInit {
       const { signer: activated } = data as { signer?: { id?: string; link?: string } };
       if (!activated?.id || !activated.link) return;
       const signer = await manager.getRepository(Signer).findOneBy({ id: activated.id, organisationId });
-      if (!signer) return;
+      // No address and no SMS gateway: nothing to send, nothing more to read.
+      if (!signer || (!signer.email && !this.sms)) return;
       const envelope = await manager.getRepository(Envelope).findOneByOrFail({ id: options.envelopeId, organisationId });
       const channels = await this.queueSignerMessages(manager, envelope, signer, 'signer_turn', null, activated.link);
       if (channels.length && envelope.reminderIntervalDays) {

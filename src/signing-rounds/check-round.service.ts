@@ -48,12 +48,13 @@ export class CheckRoundService {
    * changes nothing, is a no-op. Provider trouble is retried with backoff, never given up on while the
    * round is live.
    */
-  async checkRound(job: RoundCheckJob): Promise<void> {
+  async checkRound(job: RoundCheckJob, known?: SigningRound): Promise<void> {
     // The webhook, the return page and a poll usually ask about a round within milliseconds of each other.
     // Checked one after the other here, the first learns the outcome (provider calls, CMS verification) and
     // the rest find the round closed with one read; across instances the envelope lock keeps them correct.
     const previous = this.running.get(job.roundId);
-    const current = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.check(job));
+    // `known`: the round as the caller just read it, worth nothing once another check ran before this one.
+    const current = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.check(job, previous ? undefined : known));
     this.running.set(job.roundId, current);
     try {
       await current;
@@ -62,8 +63,8 @@ export class CheckRoundService {
     }
   }
 
-  private async check(job: RoundCheckJob): Promise<void> {
-    const round = await this.db.getRepository(SigningRound).findOneBy({ id: job.roundId });
+  private async check(job: RoundCheckJob, known?: SigningRound): Promise<void> {
+    const round = known ?? (await this.db.getRepository(SigningRound).findOneBy({ id: job.roundId }));
     if (!round || !isOpen(round.status) || !hasSession(round)) return;
     let observation: Observation;
     try {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
+import { isOpen } from './domain/round-rules.js';
 import { type RoundCheckJob, ROUND_CHECK_QUEUE } from './round-check-job.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
@@ -67,7 +68,8 @@ export class ProviderWebhooksService {
         ip: webhook.ip,
         data: { webhookId, roundId: round.id, body: safeJson(webhook.rawBody) },
       });
-      await this.jobs.send<RoundCheckJob>(manager, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'webhook' });
+      // A round already over (usually the return page learned it first) has nothing left to ask about.
+      if (isOpen(round.status)) await this.jobs.send<RoundCheckJob>(manager, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'webhook' });
       return 'accepted' as const;
     });
     if (result === 'accepted') this.jobs.wake(ROUND_CHECK_QUEUE);

@@ -146,9 +146,10 @@ export class SignerLinksService {
     const signer = await this.signerByToken(token);
     const round = await this.db.getRepository(SigningRound).findOne({ where: { signerId: signer.id, sessionId: Not(IsNull()) }, order: { createdAt: 'DESC' } });
     if (!round) return;
-    await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
+    Object.assign(round, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
+    await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: round.redirectStatus, redirectReason: round.redirectReason });
     try {
-      await this.checks.checkRound({ roundId: round.id, trigger: 'return' });
+      await this.checks.checkRound({ roundId: round.id, trigger: 'return' }, round);
     } catch (error) {
       // The page says "being confirmed"; the background check carries on.
       this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');

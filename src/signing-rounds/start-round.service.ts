@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -16,7 +16,7 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { IdentityStepService } from '../identity/identity-step.service.js';
 import { Envelope as EnvelopeRow } from '../envelopes/entities/envelope.entity.js';
 import { CheckRoundService } from './check-round.service.js';
-import { isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
+import { isFinal, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
 import { previousGroupCms } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
@@ -71,20 +71,19 @@ export class StartRoundService {
   async startSigning(token: string, actor: Actor, options: { webView?: boolean } = {}): Promise<string> {
     const found = await this.links.signerByToken(token);
     const redirectUrl = this.config.publicUrl(`/s/${token}/return${options.webView ? '?web_view=true' : ''}`);
+    // The signer's one open round, if any (the partial unique index allows no more).
+    const open = await this.db.getRepository(SigningRound).findOne({ where: { signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) } });
     // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
-    const inRound = await this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) });
-    if (!inRound) {
-      const { language } = await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId });
+    if (!open) {
       const detour = await this.identity.detour(found, {
         returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
-        language,
+        language: async () => (await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId })).language,
         actor,
       });
       if (detour) return detour;
     }
     // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
-    const stale = await this.db.getRepository(SigningRound).findOne({ where: { signerId: found.id, status: In(['STARTED', 'PROCESS']), expiresAt: LessThan(new Date()) } });
-    if (stale) await this.checks.checkRound({ roundId: stale.id, trigger: 'deadline' });
+    if (open && open.status !== 'STARTING' && open.expiresAt.getTime() < Date.now()) await this.checks.checkRound({ roundId: open.id, trigger: 'deadline' });
 
     const plan = await this.locks.holding(found.id, async (manager) => {
       const plan = await this.plan(manager, found);
@@ -105,7 +104,9 @@ export class StartRoundService {
       const signer = await tx.getRepository(Signer).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: found.id }).getOneOrFail();
       if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
       if (signer.status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', signer.status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${signer.status.toLowerCase()}`);
-      const open = await tx.getRepository(SigningRound).findOne({ where: { signerId: signer.id, status: In(['STARTING', 'STARTED', 'PROCESS']) } });
+      // All the signer's rounds (a few): the open one, and the count that numbers the next attempt.
+      const rounds = await tx.getRepository(SigningRound).find({ where: { signerId: signer.id } });
+      const open = rounds.find((r) => !isFinal(r.status));
       const now = Date.now();
       if (open && open.status !== 'STARTING') {
         if (isLive(open, now)) return { kind: 'live', round: open, envelope, signer };
@@ -127,7 +128,7 @@ export class StartRoundService {
           data: { roundId: open.id, attempt: open.attempt, sessionId: open.sessionId },
         });
       }
-      const attempt = (await tx.getRepository(SigningRound).countBy({ signerId: signer.id })) + 1;
+      const attempt = rounds.length + 1;
       const round = await insertRound(tx, {
         organisationId: envelope.organisationId,
         envelopeId: envelope.id,
