@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -26,7 +26,7 @@ import { hasSession, SigningRound } from './signing-round.entity.js';
  * envelope locked: step the round machine, keep the verified documents, carry out the effects.
  */
 @Injectable()
-export class CheckRoundService {
+export class CheckRoundService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Signing');
   /** The check of each round running in this instance, so the next one waits for it (see checkRound). */
   private readonly running = new Map<string, Promise<void>>();
@@ -42,6 +42,23 @@ export class CheckRoundService {
     private readonly audit: AuditService,
     private readonly webhooks: WebhooksService,
   ) {}
+
+  /**
+   * Checks a round without the caller waiting; a failure is logged and retried by a job shortly after (and
+   * the round sweep remains behind both). Shutdown waits for the checks under way.
+   */
+  checkInBackground(job: RoundCheckJob): void {
+    this.checkRound(job).catch(async (error: unknown) => {
+      this.logger.warn({ roundId: job.roundId, trigger: job.trigger, err: error }, 'round check failed; retried shortly');
+      await this.jobs
+        .send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: job.roundId, trigger: 'retry' }, { startAfter: new Date(Date.now() + 5000) })
+        .catch((sendError: unknown) => this.logger.warn({ roundId: job.roundId, err: sendError }, 'round check retry not queued; the sweep will ask'));
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
 
   /**
    * Idempotent: a round not open (already final, or a reservation not yet handed out), or an answer that

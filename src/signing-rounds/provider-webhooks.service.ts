@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { isOpen } from './domain/round-rules.js';
-import { type RoundCheckJob, ROUND_CHECK_QUEUE } from './round-check-job.js';
-import { JobsService } from '../jobs/jobs.service.js';
+import { CheckRoundService } from './check-round.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { checkWebhookSignature } from '../cloud-eds/webhook-signature.js';
 import { SigningRound } from './signing-round.entity.js';
@@ -30,7 +29,7 @@ export class ProviderWebhooksService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly providers: ProviderCredentialsService,
-    private readonly jobs: JobsService,
+    private readonly checks: CheckRoundService,
     private readonly audit: AuditService,
   ) {}
 
@@ -69,11 +68,13 @@ export class ProviderWebhooksService {
         data: { webhookId, roundId: round.id, body: safeJson(webhook.rawBody) },
       });
       // A round already over (usually the return page learned it first) has nothing left to ask about.
-      if (isOpen(round.status)) await this.jobs.send<RoundCheckJob>(manager, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'webhook' });
-      return 'accepted' as const;
+      return isOpen(round.status) ? { roundId: round.id } : ('accepted' as const);
     });
-    if (result === 'accepted') this.jobs.wake(ROUND_CHECK_QUEUE);
-    return { result };
+    if (typeof result === 'string') return { result };
+    // Asked after the answer, not before: the provider is not kept waiting on Kezek's own calls to it. If this
+    // instance dies first, the round sweep asks within ROUND_POLL_SECONDS; nothing depends on a queued job.
+    this.checks.checkInBackground({ roundId: result.roundId, trigger: 'webhook' });
+    return { result: 'accepted' };
   }
 }
 

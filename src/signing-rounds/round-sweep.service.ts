@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
@@ -22,7 +22,7 @@ const SWEEP_CONCURRENCY = 4;
  * same round twice: a sweep claims its rounds by stamping last_checked_at, skipping rows another holds.
  */
 @Injectable()
-export class RoundSweepService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RoundSweepService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Signing');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -45,7 +45,7 @@ export class RoundSweepService implements OnApplicationBootstrap, OnApplicationS
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
