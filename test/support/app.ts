@@ -30,7 +30,8 @@ export const TEST_SECRETS_KEY = randomBytes(32).toString('base64');
  */
 export async function startTestApp(env: Record<string, string> = {}, extra: { providers?: Provider[]; database?: TestDatabase } = {}): Promise<TestApp> {
   const database = extra.database ?? (await createTestDatabase());
-  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', SECRETS_KEY: TEST_SECRETS_KEY, ...env, DATABASE_URL: database.url, MIGRATIONS_RUN: 'false' });
+  // TEST_LOG_LEVEL=warn (or debug) shows the app's logs while a test runs.
+  const config = loadConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', PORT: '0', SECRETS_KEY: TEST_SECRETS_KEY, ...env, DATABASE_URL: database.url, MIGRATIONS_RUN: 'false' });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register({ config, databaseUrl: database.url })], providers: extra.providers ?? [] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true, rawBody: true });
   configureApp(app, config);
