@@ -28,6 +28,14 @@ export interface DeliveryClaim {
 
 export type AttemptOutcome = 'delivered' | 'retrying' | 'failed';
 
+/**
+ * The endpoint row is locked to move its breaker, never its key: FOR NO KEY UPDATE, which leaves the KEY SHARE
+ * lock that inserting a delivery for the endpoint takes (its foreign key) free. With FOR UPDATE, a transition
+ * queueing a delivery (envelope locked, audit row written) and an attempt being recorded (endpoint locked,
+ * appending to the same envelope's audit trail) waited for each other: a deadlock that failed the transition.
+ */
+const ENDPOINT_LOCK = 'for_no_key_update' as const;
+
 function breakerOf(endpoint: WebhookEndpoint): Breaker {
   return { state: endpoint.breakerState, openedAt: endpoint.breakerOpenedAt, consecutiveFailures: endpoint.consecutiveFailures };
 }
@@ -106,7 +114,7 @@ export class WebhookDeliveryClaims {
       const found = await tx.getRepository(WebhookEndpoint).findOne({ select: { id: true, organisationId: true }, where: { id: endpointId } });
       if (!found) return null;
       await this.lockOrganisation(tx, found.organisationId);
-      const endpoint = (await tx.getRepository(WebhookEndpoint).findOne({ where: { id: endpointId }, lock: { mode: 'pessimistic_write' } }))!;
+      const endpoint = (await tx.getRepository(WebhookEndpoint).findOne({ where: { id: endpointId }, lock: { mode: ENDPOINT_LOCK } }))!;
       if (endpoint.deletedAt || !endpoint.enabled) {
         const held = await tx.getRepository(WebhookDelivery).find({ where: { endpointId, status: 'pending' }, order: { createdAt: 'ASC', id: 'ASC' } });
         for (const delivery of held) await this.giveUp(tx, delivery, endpoint.deletedAt ? 'endpoint deleted' : 'endpoint disabled');
@@ -142,7 +150,7 @@ export class WebhookDeliveryClaims {
   async record(claim: DeliveryClaim, result: WebhookPostResult, startedAt: Date): Promise<AttemptOutcome | null> {
     const { delivery, token } = claim;
     return this.db.transaction(async (tx) => {
-      const endpoint = await tx.getRepository(WebhookEndpoint).findOne({ where: { id: delivery.endpointId }, lock: { mode: 'pessimistic_write' } });
+      const endpoint = await tx.getRepository(WebhookEndpoint).findOne({ where: { id: delivery.endpointId }, lock: { mode: ENDPOINT_LOCK } });
       const current = await tx.getRepository(WebhookDelivery).findOne({ where: { id: delivery.id }, lock: { mode: 'pessimistic_write' } });
       if (!endpoint || !current || current.claimToken !== token || current.status !== 'pending') return null;
 
