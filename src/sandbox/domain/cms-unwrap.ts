@@ -1,4 +1,6 @@
 import * as asn1js from 'asn1js';
+import { LRUCache } from 'lru-cache';
+import { sha256Hex } from '../../common/crypto/sha256.js';
 import * as pkijs from 'pkijs';
 
 /**
@@ -108,8 +110,25 @@ export function signersOf(signedData: pkijs.SignedData, depth: number): CmsSigne
   });
 }
 
+/**
+ * The same bytes are unwrapped several times in a session's life (checked at upload and again at signing,
+ * read for the archive copies), and a parse builds every certificate of every level: results are kept by
+ * the bytes' SHA-256, up to UNWRAPPED_CACHE_BYTES of content.
+ */
+const UNWRAPPED_CACHE_BYTES = 64 * 1024 * 1024;
+const unwrapped = new LRUCache<string, UnwrappedCms>({ maxSize: UNWRAPPED_CACHE_BYTES, sizeCalculation: (value) => Math.max(1, value.content?.byteLength ?? 0) });
+
 /** Peels SignedData levels off until the content is not a CMS; collects the signers of every level. */
 export function unwrapCms(bytes: Uint8Array): UnwrappedCms {
+  const key = sha256Hex(bytes);
+  const known = unwrapped.get(key);
+  if (known) return known;
+  const result = unwrapUncached(bytes);
+  if ((result.content?.byteLength ?? 0) <= UNWRAPPED_CACHE_BYTES / 8) unwrapped.set(key, result);
+  return result;
+}
+
+function unwrapUncached(bytes: Uint8Array): UnwrappedCms {
   let current: Uint8Array | undefined = bytes;
   const signers: CmsSigner[] = [];
   let levels = 0;
