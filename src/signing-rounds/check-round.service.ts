@@ -139,7 +139,8 @@ export class CheckRoundService implements BeforeApplicationShutdown {
           rejection: step.state.context.rejection,
         },
       });
-      for (const effect of step.effects) await this.outcome.carryOut(manager, envelope, round, effect);
+      const accepted = new Map((observation.documents ?? []).map((document) => [document.documentId, new Uint8Array(document.cms)]));
+      for (const effect of step.effects) await this.outcome.carryOut(manager, envelope, round, effect, accepted);
       // The provider's archive of the signed copies is fetched and kept once the round has committed.
       if (status === 'FINISHED') await this.jobs.send<RoundArchiveJob>(manager, ROUND_ARCHIVE_QUEUE, { roundId: round.id }, { singletonKey: round.id });
     });

@@ -16,12 +16,21 @@ export class RoundOutcomeService {
     private readonly webhooks: WebhooksService,
   ) {}
 
-  async carryOut(manager: EntityManager, envelope: Envelope, round: RoundWithSession, effect: RoundEffect): Promise<void> {
+  /**
+   * `accepted`: each document's CMS of this round when it was accepted (as just verified), so a group of this
+   * signer alone needs no read of what the caller holds.
+   */
+  async carryOut(manager: EntityManager, envelope: Envelope, round: RoundWithSession, effect: RoundEffect, accepted?: Map<string, Uint8Array>): Promise<void> {
     const actor: Actor = { kind: 'provider', id: round.sessionId };
     const roundInfo = { id: round.id, attempt: round.attempt, sessionId: round.sessionId, checkId: round.checkId };
     switch (effect.type) {
       case 'roundAccepted':
-        await this.transitions.apply(manager, envelope, { type: 'ROUND_ACCEPTED', signerId: effect.params.signerId }, actor, { groupSignatures });
+        await this.transitions.apply(manager, envelope, { type: 'ROUND_ACCEPTED', signerId: effect.params.signerId }, actor, {
+          groupSignatures: (tx, routingOrder, signerIds) =>
+            accepted && signerIds.length === 1 && signerIds[0] === round.signerId
+              ? Promise.resolve(new Map([...accepted].map(([documentId, cms]) => [documentId, [cms]])))
+              : groupSignatures(tx, routingOrder, signerIds),
+        });
         return;
       case 'roundRejected':
         await this.webhooks.emit(manager, envelope.organisationId, 'round.rejected', {

@@ -33,6 +33,9 @@ export interface LinkView {
   webView?: boolean;
 }
 
+/** The return page's part of the view: no documents, no identity step, the latest round only. */
+export type ReturnView = Pick<LinkView, 'envelope' | 'signer' | 'rounds'>;
+
 /** Postgres: a lock wait ran past lock_timeout. */
 const LOCK_NOT_AVAILABLE = '55P03';
 const OPEN_LOCK_TIMEOUT_MS = 200;
@@ -142,10 +145,10 @@ export class SignerLinksService {
    * The provider sent the signer back: keep what the redirect said (a hint only) and ask the provider
    * straight away, so the page can show the real outcome.
    */
-  async returned(token: string, status: string | undefined, reason: string | undefined): Promise<void> {
+  async returned(token: string, status: string | undefined, reason: string | undefined): Promise<Signer> {
     const signer = await this.signerByToken(token);
-    const round = await this.db.getRepository(SigningRound).findOne({ where: { signerId: signer.id, sessionId: Not(IsNull()) }, order: { createdAt: 'DESC' } });
-    if (!round) return;
+    const round = await this.latestRound(signer.id);
+    if (!round) return signer;
     Object.assign(round, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
     await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: round.redirectStatus, redirectReason: round.redirectReason });
     try {
@@ -155,5 +158,19 @@ export class SignerLinksService {
       this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');
       await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry' }, { startAfter: new Date(Date.now() + 5000) });
     }
+    return signer;
+  }
+
+  /** What the return page shows, read after the check: the signer as it is now, the envelope, the latest round. */
+  async returnView(found: Signer): Promise<ReturnView> {
+    const signer = await this.db.getRepository(Signer).findOneByOrFail({ id: found.id });
+    const envelope = await this.db.getRepository(Envelope).findOneByOrFail({ id: signer.envelopeId, organisationId: signer.organisationId });
+    const round = await this.latestRound(signer.id);
+    return { envelope, signer, rounds: round ? [round] : [] };
+  }
+
+  /** The signer's latest round with a provider session (a reservation still starting has none). */
+  private latestRound(signerId: string): Promise<SigningRound | null> {
+    return this.db.getRepository(SigningRound).findOne({ where: { signerId, sessionId: Not(IsNull()) }, order: { createdAt: 'DESC' } });
   }
 }

@@ -3,7 +3,7 @@ import type { ErrorPageOptions } from '../web/html-response.js';
 import { htmlLang, type Language, languageLinks } from '../web/language.js';
 
 import { documentsSection, DOCUMENT_STYLES, endStateCard, SIGNER_SCRIPT_TAG, type DocumentsExtras } from './signer-documents.view.js';
-import type { LinkView } from './signer-links.service.js';
+import type { LinkView, ReturnView } from './signer-links.service.js';
 import { identityCard } from '../identity/identity-texts.js';
 
 
@@ -152,7 +152,7 @@ function declineForm(base: string, t: (typeof TEXT)[Language]): string {
 }
 
 /** The page the provider sends the signer back to, after Kezek asked the provider what happened. */
-export function returnPage(view: LinkView, token: string, language: Language, redirectUrl: string | null): string {
+export function returnPage(view: ReturnView, token: string, language: Language, redirectUrl: string | null): string {
   const t = TEXT[language];
   const round = view.rounds.at(-1);
   let card: string;
