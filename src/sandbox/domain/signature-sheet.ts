@@ -78,9 +78,32 @@ export function setDocumentId(pdf: PDFDocument, documentId: string): void {
   info.set(PDFName.of('DocumentId'), PDFString.of(documentId));
 }
 
+/**
+ * The QR code as vector squares (each row's runs of dark modules, quiet zone of 2) on a white square: sharp at
+ * any zoom, and no PNG to encode and then decode again for embedding.
+ */
+function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const quiet = 2;
+  const cell = size / (modules.size + 2 * quiet);
+  let path = '';
+  for (let row = 0; row < modules.size; row++) {
+    for (let column = 0; column < modules.size; ) {
+      if (!modules.get(row, column)) {
+        column++;
+        continue;
+      }
+      const start = column;
+      while (column < modules.size && modules.get(row, column)) column++;
+      path += `M${start + quiet} ${row + quiet}h${column - start}v1h${start - column}z`;
+    }
+  }
+  page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
+  // drawSvgPath places the path's origin at (x, y) with SVG's y axis pointing down.
+  page.drawSvgPath(path, { x, y: y + size, scale: cell, color: rgb(0, 0, 0) });
+}
+
 async function addSheet(pdf: PDFDocument, input: CopyInput, font: PDFFont): Promise<void> {
-  const qrPng = await QRCode.toBuffer(input.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
-  const qr = await pdf.embedPng(qrPng);
   const dark = rgb(0.1, 0.1, 0.12);
   const grey = rgb(0.4, 0.4, 0.45);
   const width = A4.width - 2 * MARGIN;
@@ -117,7 +140,7 @@ async function addSheet(pdf: PDFDocument, input: CopyInput, font: PDFFont): Prom
     if (p === pages - 1) {
       const size = 130;
       const qrY = Math.max(MARGIN, y - 24 - size);
-      page.drawImage(qr, { x: MARGIN, y: qrY, width: size, height: size });
+      drawQrCode(page, input.verifyUrl, MARGIN, qrY, size);
       const textWidth = width - size - 15;
       const lines = [
         'Түпнұсқалықты тексеру · Проверка подлинности · Verify:',
