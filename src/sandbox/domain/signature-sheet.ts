@@ -159,10 +159,27 @@ async function addSheet(pdf: PDFDocument, input: CopyInput, font: PDFFont): Prom
   }
 }
 
+/**
+ * fontkit parses a whole font file (DejaVu Sans: ~750 KB of tables) each time pdf-lib embeds it, once per
+ * copy. The parsed font is only read (each embedding makes its own subset), so one parse per font file
+ * serves every copy.
+ */
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type Font = ReturnType<Fontkit['create']>;
+const parsedFonts = new WeakMap<Uint8Array, Font>();
+const sharedFontkit: Fontkit = {
+  create(bytes: Uint8Array, postscriptName?: string): Font {
+    if (postscriptName) return fontkit.create(bytes, postscriptName);
+    let parsed = parsedFonts.get(bytes);
+    if (!parsed) parsedFonts.set(bytes, (parsed = fontkit.create(bytes)));
+    return parsed;
+  },
+};
+
 /** The PDF copy: the original PDF with the signature sheet as its last page(s), and DocumentId metadata. */
 export async function pdfArchiveCopy(original: Uint8Array, input: CopyInput, fontBytes: Uint8Array): Promise<Uint8Array> {
   const pdf = await PDFDocument.load(original, { updateMetadata: false });
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(sharedFontkit);
   const font = await pdf.embedFont(fontBytes, { subset: true });
   await addSheet(pdf, input, font);
   setDocumentId(pdf, input.documentId);
@@ -172,7 +189,7 @@ export async function pdfArchiveCopy(original: Uint8Array, input: CopyInput, fon
 /** A PDF holding only the signature sheet: used when the original cannot be opened (e.g. it is encrypted). */
 export async function standaloneSignatureSheet(input: CopyInput, fontBytes: Uint8Array): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(sharedFontkit);
   const font = await pdf.embedFont(fontBytes, { subset: true });
   await addSheet(pdf, input, font);
   setDocumentId(pdf, input.documentId);
