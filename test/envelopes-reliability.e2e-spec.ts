@@ -94,6 +94,28 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     await t.db.query(`UPDATE signing_round SET last_checked_at = now() WHERE last_checked_at > now()`);
   });
 
+  it('the sweep backs off from a round whose checks the provider failed to answer', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const { sessionId } = await drive.startSigning(created.signers[0].link!);
+    // Five failures in a row: asked again 32 s after the last try. Every other open round was just checked.
+    const due = (secondsAgo: number) =>
+      t.db.query(
+        `UPDATE signing_round SET check_failures = CASE WHEN session_id = $1 THEN 5 ELSE 0 END,
+                last_checked_at = CASE WHEN session_id = $1 THEN now() - make_interval(secs => $2) ELSE now() + interval '1 hour' END
+          WHERE status IN ('STARTED', 'PROCESS')`,
+        [sessionId, secondsAgo],
+      );
+    const sweeps = t.app.get(RoundSweepService);
+    await due(20);
+    expect(await sweeps.sweep()).toBe(0);
+    await due(40);
+    expect(await sweeps.sweep()).toBe(1);
+    // The provider answered this time: the count starts again.
+    const [{ check_failures: failures }] = await t.db.query(`SELECT check_failures FROM signing_round WHERE session_id = $1`, [sessionId]);
+    expect(failures).toBe(0);
+    await t.db.query(`UPDATE signing_round SET last_checked_at = now() WHERE last_checked_at > now()`);
+  });
+
   it('a signer who signed but never came back keeps the signature when the link is used after 30 minutes', async () => {
     const created = await drive.create(await envelopeBody(2));
     const { sessionId } = await drive.startSigning(created.signers[0].link!);

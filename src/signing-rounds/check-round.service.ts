@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { isOpen, roundDocumentFacts } from './domain/round-rules.js';
+import { checkBackoffSeconds, isOpen, roundDocumentFacts } from './domain/round-rules.js';
 import { type Observation, ObserveRoundService } from './observe-round.service.js';
 import { ProviderFailures } from './provider-failures.service.js';
 import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './round-archive-job.js';
@@ -89,11 +89,12 @@ export class CheckRoundService implements BeforeApplicationShutdown {
     } catch (error) {
       if (!(error instanceof CloudEdsError)) throw error;
       if (error.retryable) {
-        const failures = (job.failures ?? 0) + 1;
-        const delay = Math.min(2 ** failures, 300) * 1000;
-        this.logger.warn({ roundId: round.id, kind: error.kind, failures }, 'provider unavailable; round check rescheduled');
-        await this.failures.record(round, 'session.status', error, { roundId: round.id, failures, retryInSeconds: delay / 1000 });
-        await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry', failures }, { startAfter: new Date(Date.now() + delay) });
+        // The round sweep asks again, later with each failure in a row (check_failures on the round).
+        const failures = round.checkFailures + 1;
+        const retryInSeconds = Math.max(this.config.ROUND_POLL_SECONDS, checkBackoffSeconds(failures));
+        await this.db.getRepository(SigningRound).update({ id: round.id }, { checkFailures: failures, lastCheckedAt: new Date() });
+        this.logger.warn({ roundId: round.id, kind: error.kind, failures }, 'provider unavailable; the round sweep asks again');
+        await this.failures.record(round, 'session.status', error, { roundId: round.id, failures, retryInSeconds });
         return;
       }
       await this.failures.record(round, 'session.status', error, { roundId: round.id });
@@ -105,11 +106,11 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       const current = await manager.getRepository(SigningRound).findOneByOrFail({ id: round.id });
       if (!isOpen(current.status)) return; // another check won the race
       if (!observation.event) {
-        await manager.getRepository(SigningRound).update({ id: round.id }, { lastCheckedAt: new Date() });
+        await manager.getRepository(SigningRound).update({ id: round.id }, { lastCheckedAt: new Date(), checkFailures: 0 });
         return;
       }
       const from = current.status;
-      const step = await stepRound(manager, current, observation.event, { lastCheckedAt: new Date() });
+      const step = await stepRound(manager, current, observation.event, { lastCheckedAt: new Date(), checkFailures: 0 });
       const status = current.status;
       for (const document of observation.documents ?? []) {
         await manager.getRepository(RoundDocument).insert({

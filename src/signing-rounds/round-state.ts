@@ -56,7 +56,7 @@ export async function stepRound(
   manager: EntityManager,
   round: SigningRound,
   event: RoundEvent,
-  extra: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt'>> = {},
+  extra: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt' | 'checkFailures'>> = {},
 ): Promise<Step<RoundContext, RoundEffect>> {
   const step = stepMachine<RoundContext, RoundEffect>(signingRoundMachine, readRoundState(round), event);
   const columns = roundColumns(step.state);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { CheckRoundService } from './check-round.service.js';
-import { DEADLINE_GRACE_MS } from './domain/round-rules.js';
+import { DEADLINE_GRACE_MS, MAX_CHECK_BACKOFF_SECONDS } from './domain/round-rules.js';
 
 /** Most rounds one sweep claims; the rest are the oldest-checked of the next sweep. */
 const SWEEP_BATCH = 200;
@@ -20,6 +20,8 @@ const SWEEP_CONCURRENCY = 4;
  * their insert, fetch and completion each. The state it works from is the round rows themselves, so a
  * crash loses nothing: the next sweep of any instance finds the same rounds. Instances do not check the
  * same round twice: a sweep claims its rounds by stamping last_checked_at, skipping rows another holds.
+ * A round whose checks the provider failed to answer is asked again after 2, 4, 8 … 300 s (never sooner
+ * than ROUND_POLL_SECONDS), where the round's own provider failures are recorded.
  */
 @Injectable()
 export class RoundSweepService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -57,13 +59,13 @@ export class RoundSweepService implements OnApplicationBootstrap, BeforeApplicat
         WHERE id IN (
           SELECT id FROM signing_round
            WHERE status IN ('STARTED', 'PROCESS') AND session_id IS NOT NULL
-             AND (COALESCE(last_checked_at, created_at) <= now() - make_interval(secs => $1)
-                  OR expires_at <= now() - make_interval(secs => $2))
+             AND (COALESCE(last_checked_at, created_at) <= now() - make_interval(secs => GREATEST($1, LEAST(power(2, check_failures), $4)))
+                  OR (check_failures = 0 AND expires_at <= now() - make_interval(secs => $2)))
            ORDER BY COALESCE(last_checked_at, created_at)
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
         RETURNING id, expires_at`,
-      [this.config.ROUND_POLL_SECONDS, DEADLINE_GRACE_MS / 1000, SWEEP_BATCH],
+      [this.config.ROUND_POLL_SECONDS, DEADLINE_GRACE_MS / 1000, SWEEP_BATCH, MAX_CHECK_BACKOFF_SECONDS],
     )) as [{ id: string; expires_at: Date }[], number];
     const due = claimed[0];
     for (let next = 0; next < due.length; ) {

@@ -29,6 +29,8 @@ export class SigningRound {
   @Column('timestamptz', { name: 'expires_at' }) expiresAt: Date;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt: Date | null;
   @Column('timestamptz', { name: 'last_checked_at', nullable: true }) lastCheckedAt: Date | null;
+  /** Checks in a row the provider did not answer: the round sweep waits longer before the next. */
+  @Column('int', { name: 'check_failures', default: 0 }) checkFailures: number;
 }
 
 /** A round whose provider session is recorded (every round but a reservation still starting). */

@@ -1,7 +1,11 @@
-import { DEADLINE_GRACE_MS, isFinal, isLive, isOpen, isPastDeadline, PROVIDER_SESSION_MS, providerFailureReason, reservationDeadline, START_BUDGET_MS } from './round-rules.js';
+import { checkBackoffSeconds, DEADLINE_GRACE_MS, isFinal, isLive, isOpen, isPastDeadline, PROVIDER_SESSION_MS, providerFailureReason, reservationDeadline, START_BUDGET_MS } from './round-rules.js';
 
 describe('round rules', () => {
   const now = Date.UTC(2026, 0, 1, 12);
+
+  it('backs off from a provider that keeps failing: 2, 4, 8 … seconds, never more than 5 minutes', () => {
+    expect([1, 2, 3, 8, 9, 30].map(checkBackoffSeconds)).toEqual([2, 4, 8, 256, 300, 300]);
+  });
 
   it.each([
     ['STARTING', false, false],

@@ -40,6 +40,14 @@ export function isLive(round: { status: RoundStatus; expiresAt: Date }, now: num
   return isOpen(round.status) && round.expiresAt.getTime() > now;
 }
 
+/** Most seconds between checks of a round the provider keeps failing to answer about. */
+export const MAX_CHECK_BACKOFF_SECONDS = 300;
+
+/** How long after its `failures`-th provider failure in a row a round is asked about again: 2, 4, 8 … 300 s. */
+export function checkBackoffSeconds(failures: number): number {
+  return Math.min(2 ** failures, MAX_CHECK_BACKOFF_SECONDS);
+}
+
 /** Past its 30 minutes and the grace: Kezek may call the session expired if the provider has not ended it. */
 export function isPastDeadline(expiresAt: Date, now: number): boolean {
   return now > expiresAt.getTime() + DEADLINE_GRACE_MS;
