@@ -60,6 +60,8 @@ export interface DetourOptions {
   returnUrl: string;
   /** The envelope's language; read only when the signer has an identity step (most have none). */
   language: () => Promise<Language>;
+  /** Whether the signer is in a Cloud EDS session already (then the identity step was passed); asked likewise. */
+  inSigningSession: () => Promise<boolean>;
   actor: Actor;
 }
 
@@ -127,7 +129,7 @@ export class IdentityStepService {
    */
   async detour(signer: Signer, options: DetourOptions): Promise<string | null> {
     const requirement = await this.requirement(signer.id);
-    if (!requirement) return null;
+    if (!requirement || (await options.inSigningSession())) return null;
     return this.holding(signer.id, async () => {
       const technologies = technologiesOf(requirement.checks);
       const client = await this.flows.client(signer.organisationId, technologies);

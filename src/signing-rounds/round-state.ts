@@ -56,11 +56,27 @@ export async function stepRound(
   manager: EntityManager,
   round: SigningRound,
   event: RoundEvent,
+  extra?: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt' | 'checkFailures'>>,
+): Promise<Step<RoundContext, RoundEffect>>;
+/** With `ifStatus`: only when the stored round is still in that status; null (nothing written) otherwise. */
+export async function stepRound(
+  manager: EntityManager,
+  round: SigningRound,
+  event: RoundEvent,
+  extra: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt' | 'checkFailures'>>,
+  condition: { ifStatus: SigningRound['status'] },
+): Promise<Step<RoundContext, RoundEffect> | null>;
+export async function stepRound(
+  manager: EntityManager,
+  round: SigningRound,
+  event: RoundEvent,
   extra: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt' | 'checkFailures'>> = {},
-): Promise<Step<RoundContext, RoundEffect>> {
+  condition?: { ifStatus: SigningRound['status'] },
+): Promise<Step<RoundContext, RoundEffect> | null> {
   const step = stepMachine<RoundContext, RoundEffect>(signingRoundMachine, readRoundState(round), event);
   const columns = roundColumns(step.state);
-  await manager.getRepository(SigningRound).update({ id: round.id }, { ...columns, ...extra });
+  const written = await manager.getRepository(SigningRound).update(condition ? { id: round.id, status: condition.ifStatus } : { id: round.id }, { ...columns, ...extra });
+  if (condition && written.affected !== 1) return null;
   Object.assign(round, columns, extra);
   return step;
 }

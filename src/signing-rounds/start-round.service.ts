@@ -24,8 +24,11 @@ import { insertRound, stepRound } from './round-state.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 
-/** What the first transaction decided: hand out a live session, finish an orphaned reservation, or start one. */
-type Plan = { kind: 'live' | 'resume' | 'reserved'; round: SigningRound; envelope: Envelope; signer: Signer };
+/**
+ * What the first transaction decided: hand out a live session, finish an orphaned reservation, start one, or
+ * first ask the provider how a session past its 30 minutes ended.
+ */
+type Plan = { kind: 'live' | 'resume' | 'reserved' | 'stale'; round: SigningRound; envelope: Envelope; signer: Signer };
 
 const STILL_OPEN = 'Your previous signing session is still being closed by the provider; please try again in a minute';
 
@@ -71,22 +74,22 @@ export class StartRoundService {
   async startSigning(token: string, actor: Actor, options: { webView?: boolean } = {}): Promise<string> {
     const found = await this.links.signerByToken(token);
     const redirectUrl = this.config.publicUrl(`/s/${token}/return${options.webView ? '?web_view=true' : ''}`);
-    // The signer's one open round, if any (the partial unique index allows no more).
-    const open = await this.db.getRepository(SigningRound).findOne({ where: { signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) } });
     // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
-    if (!open) {
-      const detour = await this.identity.detour(found, {
-        returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
-        language: async () => (await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId })).language,
-        actor,
-      });
-      if (detour) return detour;
-    }
-    // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
-    if (open && open.status !== 'STARTING' && open.expiresAt.getTime() < Date.now()) await this.checks.checkRound({ roundId: open.id, trigger: 'deadline' });
+    const detour = await this.identity.detour(found, {
+      returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
+      language: async () => (await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId })).language,
+      inSigningSession: () => this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) }),
+      actor,
+    });
+    if (detour) return detour;
 
     const plan = await this.locks.holding(found.id, async (manager) => {
-      const plan = await this.plan(manager, found);
+      let plan = await this.plan(manager, found);
+      if (plan.kind === 'stale') {
+        // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
+        await this.checks.checkRound({ roundId: plan.round.id, trigger: 'deadline' });
+        plan = await this.plan(manager, found, { staleAsked: true });
+      }
       if (plan.kind === 'reserved') await this.callProvider(manager, plan);
       if (plan.kind !== 'live') await this.complete(manager, plan.round, actor, plan.kind === 'resume');
       return plan;
@@ -98,7 +101,7 @@ export class StartRoundService {
   }
 
   /** The first short transaction: checks, then the live round, an orphaned reservation to finish, or a new one. */
-  private async plan(manager: EntityManager, found: Signer): Promise<Plan> {
+  private async plan(manager: EntityManager, found: Signer, options: { staleAsked?: boolean } = {}): Promise<Plan> {
     return manager.transaction(async (tx) => {
       const envelope = await this.transitions.lock(tx, found.organisationId, found.envelopeId);
       const signer = await tx.getRepository(Signer).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: found.id }).getOneOrFail();
@@ -110,6 +113,7 @@ export class StartRoundService {
       const now = Date.now();
       if (open && open.status !== 'STARTING') {
         if (isLive(open, now)) return { kind: 'live', round: open, envelope, signer };
+        if (!options.staleAsked) return { kind: 'stale', round: open, envelope, signer };
         // Past its 30 minutes but the provider has not ended it (or could not be asked): a second live
         // session for this signer is never made.
         throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
@@ -189,10 +193,9 @@ export class StartRoundService {
   private async complete(manager: EntityManager, round: SigningRound, actor: Actor, resumed: boolean): Promise<void> {
     await manager.transaction(async (tx) => {
       await this.transitions.lock(tx, round.organisationId, round.envelopeId);
-      const current = await tx.getRepository(SigningRound).findOneByOrFail({ id: round.id });
-      if (current.status !== 'STARTING') throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
-      await stepRound(tx, current, { type: 'SESSION_STARTED' });
-      Object.assign(round, current);
+      // Only a reservation still STARTING is handed out (this press holds the signer's start lock, so nothing
+      // else moves it; the condition keeps that true should it ever change).
+      if (!(await stepRound(tx, round, { type: 'SESSION_STARTED' }, {}, { ifStatus: 'STARTING' }))) throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
       await this.audit.append(tx, {
         organisationId: round.organisationId,
         envelopeId: round.envelopeId,
