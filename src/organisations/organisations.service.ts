@@ -79,14 +79,19 @@ export class OrganisationsService {
   async authenticateKey(key: string): Promise<{ organisation: Organisation; apiKeyId: string } | undefined> {
     const prefix = apiKeyPrefix(key);
     if (!prefix) return undefined;
-    const row = await this.db.getRepository(ApiKey).findOneBy({ prefix });
+    // The key and its organisation in one query: every API request asks.
+    const row = (await this.db
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .innerJoinAndMapOne('k.organisation', Organisation, 'o', 'o.id = k.organisation_id')
+      .where('k.prefix = :prefix', { prefix })
+      .getOne()) as (ApiKey & { organisation: Organisation }) | null;
     if (!row || row.revokedAt || !apiKeyMatches(key, row.secretHash)) return undefined;
     // Last use is informative only: one write a minute per key at most.
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
       await this.db.getRepository(ApiKey).update({ id: row.id }, { lastUsedAt: new Date() });
     }
-    const organisation = await this.db.getRepository(Organisation).findOneBy({ id: row.organisationId });
-    return organisation ? { organisation, apiKeyId: row.id } : undefined;
+    return { organisation: row.organisation, apiKeyId: row.id };
   }
 
   private async issueKey(repository: ReturnType<DataSource['getRepository']>, organisationId: string, label: string): Promise<IssuedApiKey> {
