@@ -7,7 +7,7 @@ import { isOpen } from './domain/round-rules.js';
 import { CheckRoundService } from './check-round.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { checkWebhookSignature } from '../cloud-eds/webhook-signature.js';
-import { SigningRound } from './signing-round.entity.js';
+import type { RoundStatus } from './domain/signing-round.machine.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
 
 export interface IncomingProviderWebhook {
@@ -52,13 +52,16 @@ export class ProviderWebhooksService {
     const webhookId = webhook.webhookId?.slice(0, 200) ?? null;
 
     const result = await this.db.transaction(async (manager) => {
-      const fresh = await manager.query(
-        `INSERT INTO provider_webhook_receipt (organisation_id, webhook_id, session_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING webhook_id`,
+      // The receipt and the session's round in one statement.
+      const [{ fresh, ...round }] = (await manager.query(
+        `WITH receipt AS (
+           INSERT INTO provider_webhook_receipt (organisation_id, webhook_id, session_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING webhook_id)
+         SELECT EXISTS (SELECT 1 FROM receipt) AS fresh, r.id, r.organisation_id AS "organisationId", r.envelope_id AS "envelopeId", r.status
+           FROM (SELECT 1) AS one LEFT JOIN signing_round r ON r.session_id = $3 AND r.organisation_id = $1`,
         [webhook.organisationId, receiptKey, sessionId],
-      );
-      if (!fresh.length) return 'duplicate' as const;
-      const round = await manager.getRepository(SigningRound).findOneBy({ sessionId: sessionId as string, organisationId: webhook.organisationId });
-      if (!round) return 'unknown-session' as const;
+      )) as ({ fresh: boolean } & ({ id: string; organisationId: string; envelopeId: string; status: RoundStatus } | { id: null }))[];
+      if (!fresh) return 'duplicate' as const;
+      if (round.id === null) return 'unknown-session' as const;
       await this.audit.append(manager, {
         organisationId: round.organisationId,
         envelopeId: round.envelopeId,

@@ -41,7 +41,8 @@ const STILL_OPEN = 'Your previous signing session is still being closed by the p
  *    partial unique index counts as the signer's one live session;
  * 2. after its commit the session is created and each document uploaded; each answer is written to the
  *    reservation as it comes (the session id first);
- * 3. a second short transaction marks the round STARTED; only then is its sign page handed to the signer.
+ * 3. a second short transaction (no envelope lock) marks the round STARTED; only then is its sign page handed
+ *    to the signer.
  *
  * Presses of one signer are serialised by RoundStartLocks (an advisory lock, no row lock): a concurrent press
  * waits, then finds the session. The lock dies with a crashed process, so a press that takes it and finds a
@@ -192,9 +193,9 @@ export class StartRoundService {
   /** The second short transaction: the reservation becomes STARTED, and its session may be handed out. */
   private async complete(manager: EntityManager, round: SigningRound, actor: Actor, resumed: boolean): Promise<void> {
     await manager.transaction(async (tx) => {
-      await this.transitions.lock(tx, round.organisationId, round.envelopeId);
-      // Only a reservation still STARTING is handed out (this press holds the signer's start lock, so nothing
-      // else moves it; the condition keeps that true should it ever change).
+      // Only a reservation still STARTING is handed out. No envelope lock: nothing but a press holding this
+      // signer's start lock moves a STARTING round (checks take open rounds only), the condition keeps that
+      // true should it ever change, and the audit trail orders concurrent appends itself.
       if (!(await stepRound(tx, round, { type: 'SESSION_STARTED' }, {}, { ifStatus: 'STARTING' }))) throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
       await this.audit.append(tx, {
         organisationId: round.organisationId,
