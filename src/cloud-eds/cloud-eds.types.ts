@@ -3,13 +3,14 @@ import type { Language } from '../common/domain/language.js';
 
 /** Types of the Cloud EDS API as the guide (003) describes it. */
 export type { DocumentType };
-export type SessionStatus = 'STARTED' | 'PROCESS' | 'FINISHED' | 'CANCELED';
-export type FailureReason = 'EXPIRED' | 'LIVENESS' | 'FACE2FACE' | 'EDOCUMENT' | 'OTHER';
 /** The sign page's `language` parameter. */
 export type SignLanguage = Language;
 
-export const SESSION_STATUSES: readonly SessionStatus[] = ['STARTED', 'PROCESS', 'FINISHED', 'CANCELED'];
-export const FAILURE_REASONS: readonly FailureReason[] = ['EXPIRED', 'LIVENESS', 'FACE2FACE', 'EDOCUMENT', 'OTHER'];
+export const SESSION_STATUSES = ['STARTED', 'PROCESS', 'FINISHED', 'CANCELED'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+/** failure_reason values of the status API. */
+export const FAILURE_REASONS = ['EXPIRED', 'LIVENESS', 'FACE2FACE', 'EDOCUMENT', 'OTHER'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** Redirect reasons of the sign page ("Actions after session termination"). */
 export const REDIRECT_REASONS = [

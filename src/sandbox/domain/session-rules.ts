@@ -1,3 +1,4 @@
+import { FAILURE_REASONS, REDIRECT_REASONS, type FailureReason, type RedirectReason, type SessionStatus } from '../../cloud-eds/cloud-eds.types.js';
 /**
  * Session rules of the Cloud EDS guide: a session lives 30 minutes, is used once, and moves
  * STARTED → PROCESS (the sign page was opened) → FINISHED | CANCELED. A canceled session carries a
@@ -5,31 +6,8 @@
  */
 export const SESSION_LIFETIME_MS = 30 * 60 * 1000;
 
-export const SESSION_STATUSES = ['STARTED', 'PROCESS', 'FINISHED', 'CANCELED'] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
-
-/** failure_reason values of the status API. */
-export const FAILURE_REASONS = ['EXPIRED', 'LIVENESS', 'FACE2FACE', 'EDOCUMENT', 'OTHER'] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
-
-/** Reason codes the sign page puts in the redirect when a session fails ("Actions after session termination"). */
-export const REDIRECT_REASONS = [
-  'refresh',
-  'f2f',
-  'lv',
-  'closed',
-  'lv-unavailable',
-  'password',
-  'otp',
-  'request',
-  'reissue',
-  'certificate',
-  'password-otp',
-  'accept-certificate',
-  'sign-doc',
-  'video',
-] as const;
-export type RedirectReason = (typeof REDIRECT_REASONS)[number];
+// The provider's vocabulary, as Kezek's client reads it: one definition for both sides of the API.
+export { FAILURE_REASONS, REDIRECT_REASONS, SESSION_STATUSES, type FailureReason, type RedirectReason, type SessionStatus } from '../../cloud-eds/cloud-eds.types.js';
 
 /**
  * The guide gives no mapping from redirect reasons to failure_reason; this is the sandbox's: the liveness
