@@ -116,6 +116,22 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     await t.db.query(`UPDATE signing_round SET last_checked_at = now() WHERE last_checked_at > now()`);
   });
 
+  it('checks a round started before uploads kept what the check needs, by reading the documents and the previous CMS', async () => {
+    const created = await drive.create(await envelopeBody(2));
+    for (const signer of created.signers) {
+      const { sessionId } = await drive.startSigning(signer.link!);
+      // As an earlier version stored it: only the ids and the input's hash.
+      await t.db.query(
+        `UPDATE signing_round SET uploads = (SELECT jsonb_agg(u - 'name' - 'originalSha256' - 'inputSignatures') FROM jsonb_array_elements(uploads) u) WHERE session_id = $1`,
+        [sessionId],
+      );
+      await drive.complete(sessionId, { outcome: 'sign' });
+      await until(async () => ((await drive.get(created.id)).signers.find((s) => s.id === signer.id)?.status === 'SIGNED' ? true : undefined), 'the signer to be SIGNED');
+    }
+    const view = await drive.waitForStatus(created.id, 'COMPLETED');
+    expect(view.signers.map((s) => s.rounds.map((r) => [r.status, r.rejectionReason]))).toEqual([[['FINISHED', null]], [['FINISHED', null]]]);
+  });
+
   it('a signer who signed but never came back keeps the signature when the link is used after 30 minutes', async () => {
     const created = await drive.create(await envelopeBody(2));
     const { sessionId } = await drive.startSigning(created.signers[0].link!);

@@ -55,22 +55,37 @@ export class ObserveRoundService {
   private async verifyResult(client: CloudEdsClient, round: RoundWithSession): Promise<Observation> {
     const result = await client.getResult(round.sessionId);
     const signer = await this.db.getRepository(Signer).findOneByOrFail({ id: round.signerId });
-    const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: round.envelopeId }, order: { position: 'ASC' } });
     const verifyOptions = { trustAnchors: await this.trust.anchors(), revocation: this.revocation.options() };
     const checks: DocumentCheck[] = [];
     const observed: NonNullable<Observation['documents']> = [];
-    for (const document of documents) {
-      const upload = round.uploads.find((u) => u.documentId === document.id);
-      const returned = result.docs.find((d) => d.id === upload?.providerDocumentId) ?? result.docs.find((d) => d.name === document.name);
+    for (const upload of await this.uploadedDocuments(round)) {
+      const returned = result.docs.find((d) => d.id === upload.providerDocumentId) ?? result.docs.find((d) => d.name === upload.name);
       const cms = Buffer.from(returned?.sign ?? '', 'base64');
       const output = await verifyCms(cms, verifyOptions);
-      const previous = await previousGroupCms(this.db.manager, document.id, round.routingOrder);
-      const input = previous ? await verifyCms(previous, verifyOptions) : undefined;
-      checks.push({ documentName: document.name, originalSha256: document.sha256, expectedIin: signer.iin, input, output });
-      if (returned) observed.push({ documentId: document.id, providerDocumentId: returned.id, cms, report: output });
+      const input = upload.inputSignatures ? undefined : await this.previousReport(upload.documentId, round.routingOrder, verifyOptions);
+      checks.push({ documentName: upload.name, originalSha256: upload.originalSha256, expectedIin: signer.iin, input, inputSignatures: upload.inputSignatures, output });
+      if (returned) observed.push({ documentId: upload.documentId, providerDocumentId: returned.id, cms, report: output });
     }
     const verdict = roundVerdict(checks);
     if (verdict.accepted) await stampAcceptedSignatures(observed, signer.iin, this.timestamps);
     return { event: { type: 'PROVIDER_FINISHED', verdict }, documents: observed };
+  }
+
+  /**
+   * Each envelope document with what checking its result needs, in the envelope's order: from the round's
+   * uploads, or (a round started before the uploads kept it) from the documents.
+   */
+  private async uploadedDocuments(round: RoundWithSession): Promise<{ documentId: string; providerDocumentId?: string; name: string; originalSha256: string; inputSignatures?: string[] }[]> {
+    if (round.uploads.length > 0 && round.uploads.every((u) => u.name !== undefined && u.originalSha256 !== undefined && u.inputSignatures !== undefined)) {
+      return round.uploads.map((u) => ({ documentId: u.documentId, providerDocumentId: u.providerDocumentId, name: u.name!, originalSha256: u.originalSha256!, inputSignatures: u.inputSignatures }));
+    }
+    const documents = await this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: round.envelopeId }, order: { position: 'ASC' } });
+    return documents.map((d) => ({ documentId: d.id, providerDocumentId: round.uploads.find((u) => u.documentId === d.id)?.providerDocumentId, name: d.name, originalSha256: d.sha256 }));
+  }
+
+  /** The report of what a round of `routingOrder` was given to sign: the previous group's CMS, if any. */
+  private async previousReport(documentId: string, routingOrder: number, options: Parameters<typeof verifyCms>[1]): Promise<VerificationReport | undefined> {
+    const previous = await previousGroupCms(this.db.manager, documentId, routingOrder);
+    return previous ? verifyCms(previous, options) : undefined;
   }
 }

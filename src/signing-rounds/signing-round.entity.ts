@@ -2,6 +2,21 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 import type { PersistedState } from '../common/domain/machine-step.js';
 import type { RoundContext, RoundStatus } from './domain/signing-round.machine.js';
 
+/**
+ * One document as uploaded for a round. `name`, `originalSha256` and `inputSignatures` (the fingerprints of
+ * the signatures already in the upload, none for the original) are what checking the returned CMS needs;
+ * kept at upload, so the check reads neither the document nor the previous group's CMS again. Rounds
+ * started before they were kept lack them, and are checked by reading both.
+ */
+export interface RoundUpload {
+  documentId: string;
+  providerDocumentId: string;
+  inputSha256: string;
+  name?: string;
+  originalSha256?: string;
+  inputSignatures?: string[];
+}
+
 @Entity('signing_round')
 export class SigningRound {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -13,8 +28,8 @@ export class SigningRound {
   /** Null while the round is a reservation whose provider session is not yet recorded (STARTING). */
   @Column('text', { name: 'session_id', nullable: true }) sessionId: string | null;
   @Column('text', { name: 'check_id', nullable: true }) checkId: string | null;
-  /** Which provider document id each envelope document was uploaded as. */
-  @Column('jsonb') uploads: { documentId: string; providerDocumentId: string; inputSha256: string }[];
+  /** Which provider document id each envelope document was uploaded as, and what checking the result needs. */
+  @Column('jsonb') uploads: RoundUpload[];
   /** Derived from machine_state (round-state.ts writes both). */
   @Column('text') status: RoundStatus;
   @Column('jsonb', { name: 'machine_state' }) machineState: PersistedState<RoundContext>;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { verifyCmsSync } from '../cms/index.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
@@ -17,6 +18,7 @@ import { IdentityStepService } from '../identity/identity-step.service.js';
 import { Envelope as EnvelopeRow } from '../envelopes/entities/envelope.entity.js';
 import { CheckRoundService } from './check-round.service.js';
 import { isFinal, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
+import { signatureFingerprint } from './domain/round-verdict.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
 import { previousGroupCms } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
@@ -176,9 +178,21 @@ export class StartRoundService {
       await rounds.update({ id: round.id }, { sessionId: round.sessionId, checkId: round.checkId, expiresAt: round.expiresAt });
       for (const document of documents) {
         withinBudget();
-        const input = (await previousGroupCms(manager, document.id, signer.routingOrder)) ?? document.content;
+        const previous = await previousGroupCms(manager, document.id, signer.routingOrder);
+        const input = previous ?? document.content;
         const uploaded = await this.failures.call(round, 'document.upload', () => client.uploadDocument({ sessionId: session.sessionId, name: document.name, file: input }));
-        round.uploads = [...round.uploads, { documentId: document.id, providerDocumentId: uploaded.id, inputSha256: sha256Hex(input) }];
+        round.uploads = [
+          ...round.uploads,
+          {
+            documentId: document.id,
+            providerDocumentId: uploaded.id,
+            inputSha256: sha256Hex(input),
+            name: document.name,
+            originalSha256: document.sha256,
+            // Only which signatures are there counts (not whether they verify): Kezek accepted them already.
+            inputSignatures: previous ? verifyCmsSync(previous).signatures.map(signatureFingerprint) : [],
+          },
+        ];
         await rounds.update({ id: round.id }, { uploads: round.uploads });
       }
       withinBudget();
@@ -204,7 +218,14 @@ export class StartRoundService {
         actor: { kind: 'signer', id: round.signerId },
         ip: actor.ip,
         userAgent: actor.userAgent,
-        data: { roundId: round.id, attempt: round.attempt, sessionId: round.sessionId, checkId: round.checkId, uploads: round.uploads, ...(resumed ? { resumed: true } : {}) },
+        data: {
+          roundId: round.id,
+          attempt: round.attempt,
+          sessionId: round.sessionId,
+          checkId: round.checkId,
+          uploads: round.uploads.map(({ documentId, providerDocumentId, inputSha256 }) => ({ documentId, providerDocumentId, inputSha256 })),
+          ...(resumed ? { resumed: true } : {}),
+        },
       });
     });
   }

@@ -1,5 +1,5 @@
 import { REVOCATION_NOT_CHECKED, type SignatureReport, type VerificationReport } from '../../cms/index.js';
-import { checkDocument, roundVerdict, type DocumentCheck } from './round-verdict.js';
+import { checkDocument, roundVerdict, signatureFingerprint, type DocumentCheck } from './round-verdict.js';
 
 const ORIGINAL = 'a'.repeat(64);
 
@@ -41,6 +41,13 @@ describe('round verdict', () => {
   it('accepts exactly one new valid signature by the expected signer over the original', () => {
     expect(checkDocument(check(report([first, second]), report([first])))).toEqual({ accepted: true });
     expect(checkDocument(check(report([first]), undefined, first.signer!.iin!))).toEqual({ accepted: true });
+  });
+
+  it('judges the same from the fingerprints kept at upload as from the report of the upload', () => {
+    const kept = (output: VerificationReport): DocumentCheck => ({ ...check(output), inputSignatures: [first].map(signatureFingerprint) });
+    expect(checkDocument(kept(report([first, second])))).toEqual({ accepted: true });
+    expect(checkDocument(kept(report([second])))).toMatchObject({ accepted: false, reason: 'CONTENT_MISMATCH' });
+    expect(checkDocument(kept(report([first])))).toMatchObject({ accepted: false, reason: 'IDENTITY_MISMATCH' });
   });
 
   it.each([

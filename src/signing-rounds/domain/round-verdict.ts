@@ -12,6 +12,8 @@ export interface DocumentCheck {
   expectedIin: string;
   /** The report of what was uploaded (undefined for the first group, which uploads the original). */
   input?: VerificationReport;
+  /** Instead of `input`: the fingerprints of the signatures in what was uploaded, kept at upload. */
+  inputSignatures?: string[];
   output: VerificationReport;
 }
 
@@ -41,7 +43,7 @@ export function checkDocument(check: DocumentCheck): Verdict {
   if (output.content.sha256 !== check.originalSha256) {
     return { accepted: false, reason: 'CONTENT_MISMATCH', message: `${documentName}: the signed content is not the original document (SHA-256 ${output.content.sha256})` };
   }
-  const before = new Set((check.input?.signatures ?? []).map(signatureFingerprint));
+  const before = new Set(check.inputSignatures ?? (check.input?.signatures ?? []).map(signatureFingerprint));
   const after = new Set(output.signatures.map(signatureFingerprint));
   if ([...before].some((fingerprint) => !after.has(fingerprint))) {
     return { accepted: false, reason: 'CONTENT_MISMATCH', message: `${documentName}: earlier signers' signatures are missing from the returned CMS` };
