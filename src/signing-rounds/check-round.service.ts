@@ -145,7 +145,6 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       // The provider's archive of the signed copies is fetched and kept once the round has committed.
       if (status === 'FINISHED') await this.jobs.send<RoundArchiveJob>(manager, ROUND_ARCHIVE_QUEUE, { roundId: round.id }, { singletonKey: round.id });
     });
-    this.jobs.wake(ROUND_CHECK_QUEUE);
     this.jobs.wake(ROUND_ARCHIVE_QUEUE);
     this.webhooks.wakeDeliveries();
   }

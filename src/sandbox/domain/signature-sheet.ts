@@ -35,10 +35,11 @@ export function formatSigningTime(date: Date | undefined): string {
  * whole strings runs the font's full shaping each time, and fitting or wrapping measures one string per
  * character; kerning, which the sum leaves out, changes nothing that matters for where a line is cut.
  */
-const charWidths = new WeakMap<PDFFont, Map<string, number>>();
+const charWidths = new Map<string, Map<string, number>>();
 function textWidth(text: string, font: PDFFont, size: number): number {
-  let widths = charWidths.get(font);
-  if (!widths) charWidths.set(font, (widths = new Map()));
+  // By the font's name: each copy embeds the font anew (a new PDFFont), with the same widths.
+  let widths = charWidths.get(font.name);
+  if (!widths) charWidths.set(font.name, (widths = new Map()));
   let total = 0;
   for (const char of text) {
     let width = widths.get(char);
