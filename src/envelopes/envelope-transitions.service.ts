@@ -9,7 +9,7 @@ import { SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { WebhookEventType } from '../webhooks/domain/webhook-event-types.js';
-import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { WebhooksService, type EmitOptions } from '../webhooks/webhooks.service.js';
 import { ENVELOPE_MACHINE_VERSION, type EnvelopeContext, type EnvelopeEffect, type EnvelopeEvent, envelopeMachine } from './domain/envelope.machine.js';
 import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
@@ -123,10 +123,10 @@ export class EnvelopeTransitionsService {
         .update(Signer)
         .set({ status: slot.status, attempts: slot.attempts, ...stamped })
         .where('id = :id AND envelope_id = :envelopeId', { id: slot.id, envelopeId: envelope.id })
-        .returning(['id', 'fullName', 'routingOrder', 'linkTokenSealed'])
+        .returning(['id', 'fullName', 'routingOrder', 'linkTokenSealed', 'email', 'phone'])
         .execute();
-      const row = (result.raw as { id: string; full_name: string; routing_order: number; link_token_sealed: string }[])[0];
-      if (row) rows.set(slot.id, { id: row.id, fullName: row.full_name, routingOrder: row.routing_order, linkTokenSealed: row.link_token_sealed });
+      const row = (result.raw as { id: string; full_name: string; routing_order: number; link_token_sealed: string; email: string | null; phone: string }[])[0];
+      if (row) rows.set(slot.id, { id: row.id, fullName: row.full_name, routingOrder: row.routing_order, linkTokenSealed: row.link_token_sealed, email: row.email, phone: row.phone });
     }
     return rows;
   }
@@ -139,9 +139,13 @@ export class EnvelopeTransitionsService {
         for (const id of effect.params.signerIds) {
           const signer = signerRows.get(id);
           if (!signer) throw new Error(`Signer ${id} of envelope ${envelope.id} was activated but not written`);
-          await this.emit(manager, envelope, 'signer.activated', {
-            signer: { id: signer.id, fullName: signer.fullName, routingOrder: signer.routingOrder, link: this.signerLink(signer) },
-          });
+          await this.emit(
+            manager,
+            envelope,
+            'signer.activated',
+            { signer: { id: signer.id, fullName: signer.fullName, routingOrder: signer.routingOrder, link: this.signerLink(signer) } },
+            { id: signer.id, fullName: signer.fullName, email: signer.email, phone: signer.phone },
+          );
         }
         return;
       }
@@ -199,11 +203,11 @@ export class EnvelopeTransitionsService {
     });
   }
 
-  private async emit(manager: EntityManager, envelope: Envelope, type: Parameters<WebhooksService['emit']>[2], data: Record<string, unknown>): Promise<void> {
+  private async emit(manager: EntityManager, envelope: Envelope, type: Parameters<WebhooksService['emit']>[2], data: Record<string, unknown>, signer?: EmitOptions['signer']): Promise<void> {
     await this.webhooks.emit(manager, envelope.organisationId, type, {
       envelope: envelopeSummary(envelope),
       ...data,
-    }, { envelopeId: envelope.id });
+    }, { envelopeId: envelope.id, signer });
   }
 
   /** The signer's durable link: `/s/{token}` on this service. */
@@ -213,7 +217,7 @@ export class EnvelopeTransitionsService {
 }
 
 /** What an effect's webhook needs of a signer row that step wrote. */
-type SignerRow = Pick<Signer, 'id' | 'fullName' | 'routingOrder' | 'linkTokenSealed'>;
+type SignerRow = Pick<Signer, 'id' | 'fullName' | 'routingOrder' | 'linkTokenSealed' | 'email' | 'phone'>;
 
 /** What outbound webhooks say about the envelope an event belongs to. */
 export function envelopeSummary(envelope: Envelope) {

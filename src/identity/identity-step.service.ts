@@ -63,6 +63,8 @@ export interface DetourOptions {
   /** Whether the signer is in a Cloud EDS session already (then the identity step was passed); asked likewise. */
   inSigningSession: () => Promise<boolean>;
   actor: Actor;
+  /** The signer's requirement when the caller read it already (null: none); read here when left out. */
+  requirement?: SignerIdentity | null;
 }
 
 /**
@@ -128,7 +130,7 @@ export class IdentityStepService {
    * else the URL of the flow session to send them to (an open one, or a new one).
    */
   async detour(signer: Signer, options: DetourOptions): Promise<string | null> {
-    const requirement = await this.requirement(signer.id);
+    const requirement = options.requirement === undefined ? await this.requirement(signer.id) : options.requirement;
     if (!requirement || (await options.inSigningSession())) return null;
     return this.holding(signer.id, async () => {
       const technologies = technologiesOf(requirement.checks);

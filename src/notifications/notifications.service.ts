@@ -70,7 +70,7 @@ export class NotificationsService implements OnModuleInit {
     if (type === 'signer.activated') {
       const { signer: activated } = data as { signer?: { id?: string; link?: string } };
       if (!activated?.id || !activated.link) return;
-      const signer = await manager.getRepository(Signer).findOneBy({ id: activated.id, organisationId });
+      const signer = options.signer?.id === activated.id ? options.signer : await manager.getRepository(Signer).findOneBy({ id: activated.id, organisationId });
       // No address and no SMS gateway: nothing to send, nothing more to read.
       if (!signer || (!signer.email && !this.sms)) return;
       const envelope = await manager.getRepository(Envelope).findOneByOrFail({ id: options.envelopeId, organisationId });
@@ -87,7 +87,7 @@ export class NotificationsService implements OnModuleInit {
    * Writes the signer's messages (e-mail when they have an address, SMS when a gateway is configured) and
    * queues their jobs, in the caller's transaction. Answers the channels used.
    */
-  private async queueSignerMessages(manager: EntityManager, envelope: Envelope, signer: Signer, kind: 'signer_turn' | 'reminder', dedupeKey: string | null, link: string): Promise<('email' | 'sms')[]> {
+  private async queueSignerMessages(manager: EntityManager, envelope: Envelope, signer: Pick<Signer, 'id' | 'fullName' | 'email' | 'phone'>, kind: 'signer_turn' | 'reminder', dedupeKey: string | null, link: string): Promise<('email' | 'sms')[]> {
     const organisation = await manager.getRepository(Organisation).findOneByOrFail({ id: envelope.organisationId });
     const language = languageOf(envelope.language);
     const reminder = kind === 'reminder';

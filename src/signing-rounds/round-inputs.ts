@@ -1,5 +1,6 @@
 import { type EntityManager, LessThan } from 'typeorm';
 import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
+import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 
 /**
  * What a document's upload is for a routing order: the last earlier group's CMS (merged when that group
@@ -11,4 +12,31 @@ export async function previousGroupCms(manager: EntityManager, documentId: strin
     order: { routingOrder: 'DESC' },
   });
   return previous?.cms;
+}
+
+/** An envelope document as a round of some routing order uploads it. */
+export interface RoundInput {
+  document: Pick<EnvelopeDocument, 'id' | 'name' | 'position' | 'content' | 'sha256'>;
+  /** The last earlier group's CMS; undefined for the first group. */
+  previous: Buffer | undefined;
+}
+
+/** Every document of the envelope in order, each with its previousGroupCms, read in one statement. */
+export async function roundInputs(manager: EntityManager, envelopeId: string, routingOrder: number): Promise<RoundInput[]> {
+  type Joined = EnvelopeDocument & { previous: DocumentSignature | null };
+  const documents = (await manager
+    .getRepository(EnvelopeDocument)
+    .createQueryBuilder('d')
+    .select(['d.id', 'd.name', 'd.position', 'd.content', 'd.sha256'])
+    .leftJoinAndMapOne(
+      'd.previous',
+      DocumentSignature,
+      'p',
+      'p.id = (SELECT ds.id FROM document_signature ds WHERE ds.document_id = d.id AND ds.routing_order < :routingOrder ORDER BY ds.routing_order DESC LIMIT 1)',
+      { routingOrder },
+    )
+    .where('d.envelope_id = :envelopeId', { envelopeId })
+    .orderBy('d.position', 'ASC')
+    .getMany()) as Joined[];
+  return documents.map(({ previous, ...document }) => ({ document, previous: previous?.cms }));
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, Not } from 'typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
@@ -14,11 +14,12 @@ import { envelopeSummary, EnvelopeTransitionsService } from '../envelopes/envelo
 import { JobsService } from '../jobs/jobs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { CheckRoundService } from './check-round.service.js';
-import { isLive } from './domain/round-rules.js';
+import { isLive, isOpen } from './domain/round-rules.js';
 import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 import './signing-round.errors.js';
 import { IdentityStepService } from '../identity/identity-step.service.js';
+import { SignerIdentity } from '../envelopes/entities/signer-identity.entity.js';
 import type { IdentityLinkState } from '../identity/identity-texts.js';
 
 export interface LinkView {
@@ -59,7 +60,24 @@ export class SignerLinksService {
 
   /** The signer a link token belongs to; 404 for anything else (malformed, unknown). */
   async signerByToken(token: string): Promise<Signer> {
-    const signer = isWellFormedLinkToken(token) ? await this.db.getRepository(Signer).findOneBy({ linkTokenHash: hashLinkToken(token) }) : null;
+    return this.byToken(token, (query) => query);
+  }
+
+  /** The signer pressing "sign", with their identity requirement (null: none) read in the same statement. */
+  async signerForPress(token: string): Promise<{ signer: Signer; identityRequirement: SignerIdentity | null }> {
+    type Joined = Signer & { identityRequirement: SignerIdentity | null };
+    const { identityRequirement, ...signer } = (await this.byToken(token, (query) =>
+      query.leftJoinAndMapOne('s.identityRequirement', SignerIdentity, 'si', 'si.signer_id = s.id'),
+    )) as Joined;
+    return { signer: Object.assign(new Signer(), signer), identityRequirement: identityRequirement ?? null };
+  }
+
+  /** The signer of a well-formed, known link token, with what `join` adds to the query; else 404. */
+  private async byToken(token: string, join: (query: SelectQueryBuilder<Signer>) => SelectQueryBuilder<Signer>): Promise<Signer> {
+    const query = isWellFormedLinkToken(token)
+      ? join(this.db.getRepository(Signer).createQueryBuilder('s')).where('s.link_token_hash = :hash', { hash: hashLinkToken(token) })
+      : null;
+    const signer = query ? await query.getOne() : null;
     if (!signer) throw new AppError('SIGNER_LINK_NOT_FOUND', 'This signing link is not valid');
     return signer;
   }
@@ -142,15 +160,18 @@ export class SignerLinksService {
   }
 
   /**
-   * The provider sent the signer back: keep what the redirect said (a hint only) and ask the provider
-   * straight away, so the page can show the real outcome.
+   * The provider sent the signer back: keep what the redirect said (a hint only) and, while the round is still
+   * open, ask the provider straight away, so the page can show the real outcome. Answers what the page shows.
    */
-  async returned(token: string, status: string | undefined, reason: string | undefined): Promise<Signer> {
-    const signer = await this.signerByToken(token);
-    const round = await this.latestRound(signer.id);
-    if (!round) return signer;
+  async returned(token: string, status: string | undefined, reason: string | undefined): Promise<ReturnView> {
+    const before = await this.returnState(token);
+    const round = before.rounds[0];
+    if (!round) return before;
     Object.assign(round, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
     await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: round.redirectStatus, redirectReason: round.redirectReason });
+    // Already closed (usually by the provider's webhook): the signer and the round were read together, so the
+    // page can show them as they are.
+    if (!isOpen(round.status)) return before;
     try {
       await this.checks.checkRound({ roundId: round.id, trigger: 'return' }, round);
     } catch (error) {
@@ -158,19 +179,26 @@ export class SignerLinksService {
       this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');
       await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry' }, { startAfter: new Date(Date.now() + 5000) });
     }
-    return signer;
+    return this.returnState(token);
   }
 
-  /** What the return page shows, read after the check: the signer as it is now, the envelope, the latest round. */
-  async returnView(found: Signer): Promise<ReturnView> {
-    const signer = await this.db.getRepository(Signer).findOneByOrFail({ id: found.id });
-    const envelope = await this.db.getRepository(Envelope).findOneByOrFail({ id: signer.envelopeId, organisationId: signer.organisationId });
-    const round = await this.latestRound(signer.id);
-    return { envelope, signer, rounds: round ? [round] : [] };
-  }
-
-  /** The signer's latest round with a provider session (a reservation still starting has none). */
-  private latestRound(signerId: string): Promise<SigningRound | null> {
-    return this.db.getRepository(SigningRound).findOne({ where: { signerId, sessionId: Not(IsNull()) }, order: { createdAt: 'DESC' } });
+  /**
+   * The signer of a link token, its envelope and its latest round with a provider session (a reservation still
+   * starting has none), in one statement: one snapshot, so the signer's status and the round's agree.
+   */
+  private async returnState(token: string): Promise<ReturnView> {
+    type Joined = Signer & { envelope: Envelope; latestRound: SigningRound | null };
+    const found = (await this.byToken(token, (query) =>
+      query
+        .innerJoinAndMapOne('s.envelope', Envelope, 'e', 'e.id = s.envelope_id AND e.organisation_id = s.organisation_id')
+        .leftJoinAndMapOne(
+          's.latestRound',
+          SigningRound,
+          'r',
+          'r.id = (SELECT lr.id FROM signing_round lr WHERE lr.signer_id = s.id AND lr.session_id IS NOT NULL ORDER BY lr.created_at DESC LIMIT 1)',
+        ),
+    )) as Joined;
+    const { envelope, latestRound, ...signer } = found;
+    return { envelope, signer: Object.assign(new Signer(), signer), rounds: latestRound ? [latestRound] : [] };
   }
 }

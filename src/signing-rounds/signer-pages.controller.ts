@@ -68,8 +68,7 @@ export class SignerPagesController {
     @Res() response: Response,
   ) {
     await this.render(response, lang, async () => {
-      const signer = await this.links.returned(token, status, reason);
-      const view = await this.links.returnView(signer);
+      const view = await this.links.returned(token, status, reason);
       // Inside a WebView the chain ends at one fixed URL the app catches, once the outcome is known.
       if (webView === 'true' && view.signer.status !== 'ACTIVE') return { status: 303, html: '', location: `/finished?status=${encodeURIComponent(view.signer.status.toLowerCase())}` };
       return { status: 200, html: returnPage(view, token, this.language(lang, view.envelope.language), view.envelope.redirectUrl) };

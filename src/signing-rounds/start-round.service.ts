@@ -20,7 +20,7 @@ import { CheckRoundService } from './check-round.service.js';
 import { isFinal, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
 import { signatureFingerprint } from './domain/round-verdict.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
-import { previousGroupCms } from './round-inputs.js';
+import { roundInputs } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
 import { insertRound, stepRound } from './round-state.js';
 import { SignerLinksService } from './signer-links.service.js';
@@ -75,7 +75,7 @@ export class StartRoundService {
   ) {}
 
   async startSigning(token: string, actor: Actor, options: { webView?: boolean } = {}): Promise<string> {
-    const found = await this.links.signerByToken(token);
+    const { signer: found, identityRequirement } = await this.links.signerForPress(token);
     const redirectUrl = this.config.publicUrl(`/s/${token}/return${options.webView ? '?web_view=true' : ''}`);
     // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
     const detour = await this.identity.detour(found, {
@@ -83,6 +83,7 @@ export class StartRoundService {
       language: async () => (await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId })).language,
       inSigningSession: () => this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) }),
       actor,
+      requirement: identityRequirement,
     });
     if (detour) return detour;
 
@@ -158,11 +159,7 @@ export class StartRoundService {
    */
   private async callProvider(manager: EntityManager, { round, envelope, signer }: Plan): Promise<void> {
     const rounds = manager.getRepository(SigningRound);
-    const documents = await manager.getRepository(EnvelopeDocument).find({
-      where: { envelopeId: envelope.id },
-      order: { position: 'ASC' },
-      select: { id: true, name: true, position: true, content: true, sha256: true },
-    });
+    const inputs = await roundInputs(manager, envelope.id, signer.routingOrder);
     const reservedAt = Date.now();
     const withinBudget = () => {
       if (Date.now() - reservedAt > START_BUDGET_MS) throw new AppError('PROVIDER_UNAVAILABLE', 'The signing provider is too slow right now; please try again in a minute');
@@ -176,9 +173,8 @@ export class StartRoundService {
       // From here the session is known: its own 30 minutes replace the reservation's deadline.
       Object.assign(round, { sessionId: session.sessionId, checkId: session.checkId, expiresAt: new Date(startedAt + PROVIDER_SESSION_MS) });
       await rounds.update({ id: round.id }, { sessionId: round.sessionId, checkId: round.checkId, expiresAt: round.expiresAt });
-      for (const document of documents) {
+      for (const { document, previous } of inputs) {
         withinBudget();
-        const previous = await previousGroupCms(manager, document.id, signer.routingOrder);
         const input = previous ?? document.content;
         const uploaded = await this.failures.call(round, 'document.upload', () => client.uploadDocument({ sessionId: session.sessionId, name: document.name, file: input }));
         round.uploads = [

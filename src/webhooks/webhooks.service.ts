@@ -21,6 +21,11 @@ const MAX_EVENT_DATA_BYTES = 64 * 1024;
 export interface EmitOptions {
   /** The envelope the event is about: the queued delivery and each attempt are then recorded in its audit trail. */
   envelopeId?: string;
+  /**
+   * The signer the event is about, as the emitter holds it, for observers in this process (never sent, never
+   * stored): a notification needs no second read of the row.
+   */
+  signer?: { id: string; fullName: string; email: string | null; phone: string };
 }
 
 export interface EmittedWebhookEvent {
