@@ -28,6 +28,11 @@ export type GroupSignatures = (manager: EntityManager, routingOrder: number, sig
 export interface TransitionContext {
   /** Required for ROUND_ACCEPTED: the group's signatures when the group completes. */
   groupSignatures?: GroupSignatures;
+  /**
+   * The envelope's document ids in order, when the caller holds them (a handed-out round uploaded every
+   * document): a completed group then needs no read of the documents.
+   */
+  documentIds?: string[];
 }
 
 /**
@@ -154,7 +159,7 @@ export class EnvelopeTransitionsService {
         return;
       case 'groupCompleted':
         if (!context.groupSignatures) throw new Error(`Group ${effect.params.routingOrder} of envelope ${envelope.id} completed without its signatures`);
-        await this.mergeGroup(manager, envelope, effect.params.routingOrder, effect.params.signerIds, context.groupSignatures);
+        await this.mergeGroup(manager, envelope, effect.params.routingOrder, effect.params.signerIds, context.groupSignatures, context.documentIds);
         return;
       case 'attemptCounted':
         return; // the round's own webhook (round.canceled / round.rejected) tells integrators
@@ -179,15 +184,17 @@ export class EnvelopeTransitionsService {
    * A routing group has signed: each document's next input is the group's CMS, merged into one SignedData
    * when the group signed in parallel.
    */
-  private async mergeGroup(manager: EntityManager, envelope: Envelope, routingOrder: number, signerIds: string[], groupSignatures: GroupSignatures): Promise<void> {
-    const documents = await manager.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } });
+  private async mergeGroup(manager: EntityManager, envelope: Envelope, routingOrder: number, signerIds: string[], groupSignatures: GroupSignatures, knownDocumentIds?: string[]): Promise<void> {
+    const documentIds =
+      knownDocumentIds ??
+      (await manager.getRepository(EnvelopeDocument).find({ select: { id: true }, where: { envelopeId: envelope.id }, order: { position: 'ASC' } })).map((d) => d.id);
     const signatures = await groupSignatures(manager, routingOrder, signerIds);
-    for (const document of documents) {
-      const cmsList = signatures.get(document.id);
-      if (cmsList?.length !== signerIds.length) throw new Error(`Group ${routingOrder} of envelope ${envelope.id} lacks a signature of document ${document.id}`);
+    for (const documentId of documentIds) {
+      const cmsList = signatures.get(documentId);
+      if (cmsList?.length !== signerIds.length) throw new Error(`Group ${routingOrder} of envelope ${envelope.id} lacks a signature of document ${documentId}`);
       const cms = Buffer.from(cmsList.length === 1 ? cmsList[0] : mergeSignedData(cmsList));
       await manager.getRepository(DocumentSignature).insert({
-        documentId: document.id,
+        documentId,
         organisationId: envelope.organisationId,
         routingOrder,
         cms,

@@ -19,6 +19,7 @@ import { RoundDocument } from './round-document.entity.js';
 import { RoundOutcomeService } from './round-outcome.service.js';
 import { stepRound } from './round-state.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
+import { Signer } from '../envelopes/entities/signer.entity.js';
 
 /**
  * Learns how a round stands from the provider's status/result API and applies it: webhooks, the return page
@@ -65,7 +66,7 @@ export class CheckRoundService implements BeforeApplicationShutdown {
    * changes nothing, is a no-op. Provider trouble is retried with backoff, never given up on while the
    * round is live.
    */
-  async checkRound(job: RoundCheckJob, known?: SigningRound): Promise<void> {
+  async checkRound(job: RoundCheckJob, known?: KnownRound): Promise<void> {
     // The webhook, the return page and a poll usually ask about a round within milliseconds of each other.
     // Checked one after the other here, the first learns the outcome (provider calls, CMS verification) and
     // the rest find the round closed with one read; across instances the envelope lock keeps them correct.
@@ -80,12 +81,14 @@ export class CheckRoundService implements BeforeApplicationShutdown {
     }
   }
 
-  private async check(job: RoundCheckJob, known?: SigningRound): Promise<void> {
-    const round = known ?? (await this.db.getRepository(SigningRound).findOneBy({ id: job.roundId }));
-    if (!round || !isOpen(round.status) || !hasSession(round)) return;
+  private async check(job: RoundCheckJob, known?: KnownRound): Promise<void> {
+    const found = known ?? (await this.roundWithSignerIin(job.roundId));
+    if (!found) return;
+    const { round, signerIin } = found;
+    if (!isOpen(round.status) || !hasSession(round)) return;
     let observation: Observation;
     try {
-      observation = await this.observer.observe(round);
+      observation = await this.observer.observe(round, signerIin);
     } catch (error) {
       if (!(error instanceof CloudEdsError)) throw error;
       if (error.retryable) {
@@ -148,4 +151,22 @@ export class CheckRoundService implements BeforeApplicationShutdown {
     this.jobs.wake(ROUND_ARCHIVE_QUEUE);
     this.webhooks.wakeDeliveries();
   }
+
+  /** The round with its signer's IIN (what the returned certificates must name), in one statement. */
+  private async roundWithSignerIin(roundId: string): Promise<KnownRound | null> {
+    const { entities, raw } = await this.db
+      .getRepository(SigningRound)
+      .createQueryBuilder('r')
+      .innerJoin(Signer, 's', 's.id = r.signer_id')
+      .addSelect('s.iin', 'signer_iin')
+      .where('r.id = :roundId', { roundId })
+      .getRawAndEntities<{ signer_iin: string }>();
+    return entities[0] ? { round: entities[0], signerIin: raw[0].signer_iin } : null;
+  }
+}
+
+/** A round as its caller just read it, with its signer's IIN. */
+export interface KnownRound {
+  round: SigningRound;
+  signerIin: string;
 }

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import type { CloudEdsClient } from '../cloud-eds/cloud-eds.client.js';
 import { verifyCms, type VerificationReport } from '../cms/index.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
-import { Signer } from '../envelopes/entities/signer.entity.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { type DocumentCheck, roundVerdict } from './domain/round-verdict.js';
 import { isPastDeadline, providerFailureReason } from './domain/round-rules.js';
@@ -36,13 +35,14 @@ export class ObserveRoundService {
     private readonly timestamps: TimestampsService,
   ) {}
 
-  async observe(round: RoundWithSession): Promise<Observation> {
+  /** `expectedIin`: the signer's, which every returned signing certificate must name. */
+  async observe(round: RoundWithSession, expectedIin: string): Promise<Observation> {
     const client = await this.providers.clientFor(round.organisationId);
     const status = await client.getStatus(round.sessionId);
     const pastDeadline = isPastDeadline(round.expiresAt, Date.now());
     switch (status.status) {
       case 'FINISHED':
-        return this.verifyResult(client, round);
+        return this.verifyResult(client, round, expectedIin);
       case 'CANCELED':
         return { event: { type: 'PROVIDER_CANCELED', failureReason: providerFailureReason(status.failureReason) } };
       case 'PROCESS':
@@ -52,9 +52,8 @@ export class ObserveRoundService {
     }
   }
 
-  private async verifyResult(client: CloudEdsClient, round: RoundWithSession): Promise<Observation> {
+  private async verifyResult(client: CloudEdsClient, round: RoundWithSession, expectedIin: string): Promise<Observation> {
     const result = await client.getResult(round.sessionId);
-    const signer = await this.db.getRepository(Signer).findOneByOrFail({ id: round.signerId });
     const verifyOptions = { trustAnchors: await this.trust.anchors(), revocation: this.revocation.options() };
     const checks: DocumentCheck[] = [];
     const observed: NonNullable<Observation['documents']> = [];
@@ -63,11 +62,11 @@ export class ObserveRoundService {
       const cms = Buffer.from(returned?.sign ?? '', 'base64');
       const output = await verifyCms(cms, verifyOptions);
       const input = upload.inputSignatures ? undefined : await this.previousReport(upload.documentId, round.routingOrder, verifyOptions);
-      checks.push({ documentName: upload.name, originalSha256: upload.originalSha256, expectedIin: signer.iin, input, inputSignatures: upload.inputSignatures, output });
+      checks.push({ documentName: upload.name, originalSha256: upload.originalSha256, expectedIin, input, inputSignatures: upload.inputSignatures, output });
       if (returned) observed.push({ documentId: upload.documentId, providerDocumentId: returned.id, cms, report: output });
     }
     const verdict = roundVerdict(checks);
-    if (verdict.accepted) await stampAcceptedSignatures(observed, signer.iin, this.timestamps);
+    if (verdict.accepted) await stampAcceptedSignatures(observed, expectedIin, this.timestamps);
     return { event: { type: 'PROVIDER_FINISHED', verdict }, documents: observed };
   }
 

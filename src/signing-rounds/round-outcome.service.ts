@@ -30,6 +30,8 @@ export class RoundOutcomeService {
             accepted && signerIds.length === 1 && signerIds[0] === round.signerId
               ? Promise.resolve(new Map([...accepted].map(([documentId, cms]) => [documentId, [cms]])))
               : groupSignatures(tx, routingOrder, signerIds),
+          // Handed out only once every document was uploaded, so the uploads name them all, in order.
+          documentIds: round.uploads.map((upload) => upload.documentId),
         });
         return;
       case 'roundRejected':

@@ -173,7 +173,7 @@ export class SignerLinksService {
     // page can show them as they are.
     if (!isOpen(round.status)) return before;
     try {
-      await this.checks.checkRound({ roundId: round.id, trigger: 'return' }, round);
+      await this.checks.checkRound({ roundId: round.id, trigger: 'return' }, { round, signerIin: before.signer.iin });
     } catch (error) {
       // The page says "being confirmed"; the background check carries on.
       this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');
