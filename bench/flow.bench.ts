@@ -12,6 +12,8 @@
  *   BENCH_SQL_DEPTH=5 …                # with that many of Kezek's own frames (default 3)
  *   BENCH_CPU_PROFILE=flow.cpuprofile …  # a V8 CPU profile of Kezek over the measured window only
  *   BENCH_SANDBOX_CPU_PROFILE=dir …      # a V8 CPU profile of the sandbox process (whole run), written to dir
+ *   BENCH_CPU_PROFILE=f BENCH_IDLE_PROFILE=idle.cpuprofile …  # and one of Kezek at rest before the run
+ *   BENCH_IDLE_MS=10000 …               # Kezek's CPU at rest measured for that long (default 3000)
  *
  * The measured window runs from the driver's start to the moment no job is left to run (archive intake and
  * webhook jobs of the last rounds included). Last line: ratio=<(1000 / kezek cpu ms per round) / baseline
@@ -41,6 +43,9 @@ import type { DriverMessage, DriverSettings } from './flow-driver.js';
 const ENVELOPES = Number(process.env.BENCH_ENVELOPES ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SIGNERS = 3;
+/** How long Kezek's CPU at rest is measured for, before the run. */
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 3000);
+let idleCpuMsPerSecond = Number.NaN;
 /** Counts every SQL statement the process sends, by the application_name of the connection. */
 const statements = new Map<string, number>();
 const profile = new Map<string, number>();
@@ -221,14 +226,27 @@ async function main(): Promise<void> {
       if (message.type === 'failed') reject(new Error(message.message));
       if (message.type === 'done') resolve(message);
       if (message.type === 'warm') {
-        void drained().then(() => {
-          statements.clear();
-          profile.clear();
-          callers.clear();
-          measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: message.cpuMs, at: performance.now() };
-          if (profiler) void profiler.post('Profiler.start');
-          driver.send({ type: 'go' });
-        }, reject);
+        void drained()
+          .then(async () => {
+            // Kezek at rest (queue polls, sweeps, timers): a cost per second, not per round.
+            if (process.env.BENCH_IDLE_PROFILE && profiler) await profiler.post('Profiler.start');
+            const idleFrom = { cpu: process.cpuUsage(), at: performance.now() };
+            await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+            const idle = process.cpuUsage(idleFrom.cpu);
+            idleCpuMsPerSecond = (idle.user + idle.system) / (performance.now() - idleFrom.at);
+            if (process.env.BENCH_IDLE_PROFILE && profiler) {
+              const { profile: idleProfile } = await profiler.post('Profiler.stop');
+              writeFileSync(process.env.BENCH_IDLE_PROFILE, JSON.stringify(idleProfile));
+            }
+          })
+          .then(() => {
+            statements.clear();
+            profile.clear();
+            callers.clear();
+            measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: message.cpuMs, at: performance.now() };
+            if (profiler) void profiler.post('Profiler.start');
+            driver.send({ type: 'go' });
+          }, reject);
       }
     });
   });
@@ -291,6 +309,7 @@ async function main(): Promise<void> {
     `sandbox cpu ms per round=${(providerCpuMs / rounds).toFixed(2)}`,
     `driver cpu ms per round=${(driverCpuMs / rounds).toFixed(2)} (not counted as Kezek's)`,
     `kezek cpu ms per round=${kezekMsPerRound.toFixed(2)} (user ${(kezekCpu.user / 1000 / rounds).toFixed(2)}, system ${(kezekCpu.system / 1000 / rounds).toFixed(2)})`,
+    `kezek idle cpu ms per second=${idleCpuMsPerSecond.toFixed(2)} (at rest before the run: queue polls, sweeps, timers)`,
     `baseline single-row UPDATE transactions/s=${baselineTps.toFixed(0)}`,
     `ratio=${(1000 / kezekMsPerRound / baselineTps).toFixed(4)}`,
   ];
