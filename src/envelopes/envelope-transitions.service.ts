@@ -99,8 +99,8 @@ export class EnvelopeTransitionsService {
 
   /**
    * The signers' rows from the step: status and attempts as the machine's context has them, and the time of
-   * each change its effects name (activated, signed, failed, declined), in one UPDATE per changed signer.
-   * Answers the changed rows, for the effects' webhooks.
+   * each change its effects name (activated, signed, failed, declined), in one UPDATE for every changed
+   * signer. Answers the changed rows, for the effects' webhooks.
    */
   private async writeSigners(
     manager: EntityManager,
@@ -110,28 +110,36 @@ export class EnvelopeTransitionsService {
     effects: readonly EnvelopeEffect[],
   ): Promise<Map<string, SignerRow>> {
     const now = new Date();
-    const stamps = new Map<string, Partial<Signer>>();
-    const stamp = (signerId: string, fields: Partial<Signer>) => stamps.set(signerId, { ...stamps.get(signerId), ...fields });
+    const stamps = new Map<string, SignerStamps>();
+    const stamp = (signerId: string, fields: SignerStamps) => stamps.set(signerId, { ...stamps.get(signerId), ...fields });
     for (const effect of effects) {
-      if (effect.type === 'activateSigners') effect.params.signerIds.forEach((id) => stamp(id, { activatedAt: now }));
-      else if (effect.type === 'signerSigned') stamp(effect.params.signerId, { signedAt: now });
-      else if (effect.type === 'signerFailed') stamp(effect.params.signerId, { failedAt: now });
-      else if (effect.type === 'signerDeclined') stamp(effect.params.signerId, { declinedAt: now, declineReason: effect.params.reason });
+      if (effect.type === 'activateSigners') effect.params.signerIds.forEach((id) => stamp(id, { activated_at: now }));
+      else if (effect.type === 'signerSigned') stamp(effect.params.signerId, { signed_at: now });
+      else if (effect.type === 'signerFailed') stamp(effect.params.signerId, { failed_at: now });
+      else if (effect.type === 'signerDeclined') stamp(effect.params.signerId, { declined_at: now, decline_reason: effect.params.reason });
     }
+    const changed = context.signers
+      .filter((slot) => {
+        const previous = before.find((s) => s.id === slot.id);
+        return stamps.has(slot.id) || previous?.status !== slot.status || previous.attempts !== slot.attempts;
+      })
+      .map((slot) => ({ id: slot.id, status: slot.status, attempts: slot.attempts, ...stamps.get(slot.id) }));
     const rows = new Map<string, SignerRow>();
-    for (const slot of context.signers) {
-      const previous = before.find((s) => s.id === slot.id);
-      const stamped = stamps.get(slot.id);
-      if (!stamped && previous?.status === slot.status && previous.attempts === slot.attempts) continue;
-      const result = await manager
-        .createQueryBuilder()
-        .update(Signer)
-        .set({ status: slot.status, attempts: slot.attempts, ...stamped })
-        .where('id = :id AND envelope_id = :envelopeId', { id: slot.id, envelopeId: envelope.id })
-        .returning(['id', 'fullName', 'routingOrder', 'linkTokenSealed', 'email', 'phone'])
-        .execute();
-      const row = (result.raw as { id: string; full_name: string; routing_order: number; link_token_sealed: string; email: string | null; phone: string }[])[0];
-      if (row) rows.set(slot.id, { id: row.id, fullName: row.full_name, routingOrder: row.routing_order, linkTokenSealed: row.link_token_sealed, email: row.email, phone: row.phone });
+    if (!changed.length) return rows;
+    // A stamp the step did not name keeps the column as it is.
+    const written = (await manager.query(
+      `UPDATE signer AS s
+          SET status = v.status, attempts = v.attempts,
+              activated_at = COALESCE(v.activated_at, s.activated_at), signed_at = COALESCE(v.signed_at, s.signed_at),
+              failed_at = COALESCE(v.failed_at, s.failed_at), declined_at = COALESCE(v.declined_at, s.declined_at),
+              decline_reason = COALESCE(v.decline_reason, s.decline_reason)
+         FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, status text, attempts int, activated_at timestamptz, signed_at timestamptz, failed_at timestamptz, declined_at timestamptz, decline_reason text)
+        WHERE s.id = v.id AND s.envelope_id = $1
+        RETURNING s.id, s.full_name, s.routing_order, s.link_token_sealed, s.email, s.phone`,
+      [envelope.id, JSON.stringify(changed)],
+    )) as [{ id: string; full_name: string; routing_order: number; link_token_sealed: string; email: string | null; phone: string }[], number];
+    for (const row of written[0]) {
+      rows.set(row.id, { id: row.id, fullName: row.full_name, routingOrder: row.routing_order, linkTokenSealed: row.link_token_sealed, email: row.email, phone: row.phone });
     }
     return rows;
   }
@@ -224,6 +232,9 @@ export class EnvelopeTransitionsService {
 }
 
 /** What an effect's webhook needs of a signer row that step wrote. */
+/** The times (and decline reason) a step stamps on a signer's row, by column. */
+type SignerStamps = Partial<Record<'activated_at' | 'signed_at' | 'failed_at' | 'declined_at', Date> & { decline_reason: string }>;
+
 type SignerRow = Pick<Signer, 'id' | 'fullName' | 'routingOrder' | 'linkTokenSealed' | 'email' | 'phone'>;
 
 /** What outbound webhooks say about the envelope an event belongs to. */

@@ -106,15 +106,16 @@ export class CheckRoundService implements BeforeApplicationShutdown {
 
     await this.db.transaction(async (manager) => {
       const envelope = await this.transitions.lock(manager, round.organisationId, round.envelopeId);
-      const current = await manager.getRepository(SigningRound).findOneByOrFail({ id: round.id });
-      if (!isOpen(current.status)) return; // another check won the race
       if (!observation.event) {
-        await manager.getRepository(SigningRound).update({ id: round.id }, { lastCheckedAt: new Date(), checkFailures: 0 });
+        await manager.getRepository(SigningRound).update({ id: round.id, status: round.status }, { lastCheckedAt: new Date(), checkFailures: 0 });
         return;
       }
-      const from = current.status;
-      const step = await stepRound(manager, current, observation.event, { lastCheckedAt: new Date(), checkFailures: 0 });
-      const status = current.status;
+      const from = round.status;
+      // Written only if the round is still as read: an open round's snapshot changes only with its status, so
+      // nothing back means another check moved it first (and carried out what follows).
+      const step = await stepRound(manager, round, observation.event, { lastCheckedAt: new Date(), checkFailures: 0 }, { ifStatus: from });
+      if (!step) return;
+      const status = round.status;
       for (const document of observation.documents ?? []) {
         await manager.getRepository(RoundDocument).insert({
           roundId: round.id,

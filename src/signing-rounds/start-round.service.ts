@@ -108,9 +108,13 @@ export class StartRoundService {
   private async plan(manager: EntityManager, found: Signer, options: { staleAsked?: boolean } = {}): Promise<Plan> {
     return manager.transaction(async (tx) => {
       const envelope = await this.transitions.lock(tx, found.organisationId, found.envelopeId);
-      const signer = await tx.getRepository(Signer).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: found.id }).getOneOrFail();
+      // The signer's status as the envelope machine has it (the row locked above); the fields used from the
+      // signer's own row (IIN, phone, routing order) never change.
+      const signer = found;
+      const status = envelope.machineState.context.signers.find((slot) => slot.id === signer.id)?.status;
+      if (!status) throw new Error(`Signer ${signer.id} is missing from envelope ${envelope.id}'s machine`);
       if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
-      if (signer.status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', signer.status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${signer.status.toLowerCase()}`);
+      if (status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${status.toLowerCase()}`);
       // All the signer's rounds (a few): the open one, and the count that numbers the next attempt.
       const rounds = await tx.getRepository(SigningRound).find({ where: { signerId: signer.id } });
       const open = rounds.find((r) => !isFinal(r.status));
