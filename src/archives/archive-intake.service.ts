@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
+import { CheckRoundService } from '../signing-rounds/check-round.service.js';
 import type { RoundWithSession } from '../signing-rounds/signing-round.entity.js';
 import { ArchiveFile } from './archive-file.entity.js';
 import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from '../signing-rounds/round-archive-job.js';
@@ -44,15 +45,23 @@ const INTAKE_SQL = `
 /** Most files listed one by one in the audit event (the event's data is capped); the archive's hash covers them all. */
 const AUDITED_FILES = 100;
 
+/** How often archives still missing are looked for, and how old a FINISHED round must be to count as missing one. */
+const MISSING_SWEEP_MS = 60_000;
+const MISSING_AFTER_SECONDS = 60;
+
 /**
  * Archive intake: after each FINISHED round, downloads the provider's archive (a zip of signed copies),
  * unpacks it safely, and keeps the zip and each file with its DocumentId, SHA-256, size and the round's
- * check_id. Provider trouble is thrown so that the job is retried; a restart queues again every FINISHED
- * round whose archive is not yet kept. Idempotent: a second run finds the archive kept and stops.
+ * check_id. It starts as soon as the round's check commits, in the instance that checked it; provider
+ * trouble then queues a job that retries with backoff. What a crash left behind is queued again at start
+ * and by a sweep every minute (any FINISHED round a minute old without a kept archive). Idempotent: a second
+ * run finds the archive kept and stops.
  */
 @Injectable()
-export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstrap {
+export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ArchiveIntake');
+  private readonly running = new Set<Promise<void>>();
+  private sweep?: NodeJS.Timeout;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -60,6 +69,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     private readonly jobs: JobsService,
     private readonly providers: ProviderCredentialsService,
     private readonly audit: AuditService,
+    private readonly checks: CheckRoundService,
   ) {}
 
   onModuleInit(): void {
@@ -67,19 +77,43 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
       { name: ROUND_ARCHIVE_QUEUE, retryLimit: this.config.ARCHIVE_RETRY_LIMIT, retryDelaySeconds: this.config.ARCHIVE_RETRY_DELAY_SECONDS, concurrency: 2, expireInSeconds: 600 },
       ({ roundId }) => this.intake(roundId),
     );
+    this.checks.onRoundFinished((roundId) => this.intakeInBackground(roundId));
   }
 
-  /** Whatever a crash or an exhausted retry left behind is queued again at start. */
+  /** Whatever a crash or an exhausted retry left behind is queued again at start, and looked for every minute. */
   async onApplicationBootstrap(): Promise<void> {
     await this.queueMissing();
+    this.sweep = setInterval(() => {
+      this.queueMissing(undefined, { finishedBeforeSeconds: MISSING_AFTER_SECONDS }).catch((error: unknown) => this.logger.warn({ err: error }, 'missing archives not looked for; next sweep tries again'));
+    }, MISSING_SWEEP_MS);
+    this.sweep.unref();
   }
 
-  async queueMissing(envelopeId?: string): Promise<number> {
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweep);
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Intake without the caller waiting; a failure queues the job that retries it. */
+  intakeInBackground(roundId: string): void {
+    const run = this.intake(roundId)
+      .catch(async (error: unknown) => {
+        if (!(error instanceof CloudEdsError)) this.logger.warn({ roundId, err: error }, 'provider archive not kept; the job will retry');
+        await this.jobs.send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId }, { singletonKey: roundId, startAfter: new Date(Date.now() + this.config.ARCHIVE_RETRY_DELAY_SECONDS * 1000) });
+      })
+      .catch((error: unknown) => this.logger.warn({ roundId, err: error }, 'archive retry not queued; the sweep will find the round'))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  /** Queues the intake of FINISHED rounds (of one envelope, or all) whose archive is not kept yet. */
+  async queueMissing(envelopeId?: string, options: { finishedBeforeSeconds?: number } = {}): Promise<number> {
     const rows = (await this.db.query(
       `SELECT r.id FROM signing_round r LEFT JOIN round_archive a ON a.round_id = r.id
         WHERE r.status = 'FINISHED' AND (a.id IS NULL OR a.status = 'PENDING') AND ($1::uuid IS NULL OR r.envelope_id = $1::uuid)
+          AND (r.finished_at IS NULL OR r.finished_at <= now() - make_interval(secs => $2))
         ORDER BY r.finished_at LIMIT 1000`,
-      [envelopeId ?? null],
+      [envelopeId ?? null, options.finishedBeforeSeconds ?? 0],
     )) as { id: string }[];
     for (const row of rows) await this.jobs.send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId: row.id }, { singletonKey: row.id });
     if (rows.length) {

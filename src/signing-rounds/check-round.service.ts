@@ -13,7 +13,6 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { checkBackoffSeconds, isOpen, roundDocumentFacts } from './domain/round-rules.js';
 import { type Observation, ObserveRoundService } from './observe-round.service.js';
 import { ProviderFailures } from './provider-failures.service.js';
-import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from './round-archive-job.js';
 import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
 import { RoundDocument } from './round-document.entity.js';
 import { RoundOutcomeService } from './round-outcome.service.js';
@@ -31,6 +30,8 @@ export class CheckRoundService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Signing');
   /** The check of each round running in this instance, so the next one waits for it (see checkRound). */
   private readonly running = new Map<string, Promise<void>>();
+  /** Told of each round a check here saw FINISHED, once that has committed. */
+  private readonly finishedListeners: ((roundId: string) => void)[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -59,6 +60,14 @@ export class CheckRoundService implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.running.values()]);
+  }
+
+  /**
+   * `listener` hears of each round this instance's checks saw FINISHED, right after the commit (archive intake
+   * starts there). A hint, not a guarantee: a crash in between is for the listener's own sweep to cover.
+   */
+  onRoundFinished(listener: (roundId: string) => void): void {
+    this.finishedListeners.push(listener);
   }
 
   /**
@@ -104,17 +113,17 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       throw new AppError('PROVIDER_REJECTED', `The signing provider refused the status request (${error.providerMessage ?? error.kind})`);
     }
 
-    await this.db.transaction(async (manager) => {
+    const finished = await this.db.transaction(async (manager) => {
       const envelope = await this.transitions.lock(manager, round.organisationId, round.envelopeId);
       if (!observation.event) {
         await manager.getRepository(SigningRound).update({ id: round.id, status: round.status }, { lastCheckedAt: new Date(), checkFailures: 0 });
-        return;
+        return false;
       }
       const from = round.status;
       // Written only if the round is still as read: an open round's snapshot changes only with its status, so
       // nothing back means another check moved it first (and carried out what follows).
       const step = await stepRound(manager, round, observation.event, { lastCheckedAt: new Date(), checkFailures: 0 }, { ifStatus: from });
-      if (!step) return;
+      if (!step) return false;
       const status = round.status;
       for (const document of observation.documents ?? []) {
         await manager.getRepository(RoundDocument).insert({
@@ -146,11 +155,11 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       });
       const accepted = new Map((observation.documents ?? []).map((document) => [document.documentId, new Uint8Array(document.cms)]));
       for (const effect of step.effects) await this.outcome.carryOut(manager, envelope, round, effect, accepted);
-      // The provider's archive of the signed copies is fetched and kept once the round has committed.
-      if (status === 'FINISHED') await this.jobs.send<RoundArchiveJob>(manager, ROUND_ARCHIVE_QUEUE, { roundId: round.id }, { singletonKey: round.id });
+      return status === 'FINISHED';
     });
-    this.jobs.wake(ROUND_ARCHIVE_QUEUE);
     this.webhooks.wakeDeliveries();
+    // The provider's archive of the signed copies is fetched and kept once the round has committed.
+    if (finished) for (const listener of this.finishedListeners) listener(round.id);
   }
 
   /** The round with its signer's IIN (what the returned certificates must name), in one statement. */

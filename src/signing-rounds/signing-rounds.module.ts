@@ -43,6 +43,6 @@ import './signing-round.errors.js';
     RoundCheckJobHandler,
     RoundSweepService,
   ],
-  exports: [SignerLinksService, SignerDocumentsService],
+  exports: [SignerLinksService, SignerDocumentsService, CheckRoundService],
 })
 export class SigningRoundsModule {}
