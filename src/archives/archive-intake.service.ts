@@ -48,6 +48,8 @@ const AUDITED_FILES = 100;
 /** How often archives still missing are looked for, and how old a FINISHED round must be to count as missing one. */
 const MISSING_SWEEP_MS = 60_000;
 const MISSING_AFTER_SECONDS = 60;
+/** Intakes run straight after a check, per instance; the job queue's workers for the round-archive queue are as many. */
+const INLINE_INTAKES = 2;
 
 /**
  * Archive intake: after each FINISHED round, downloads the provider's archive (a zip of signed copies),
@@ -74,7 +76,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
 
   onModuleInit(): void {
     this.jobs.register<RoundArchiveJob>(
-      { name: ROUND_ARCHIVE_QUEUE, retryLimit: this.config.ARCHIVE_RETRY_LIMIT, retryDelaySeconds: this.config.ARCHIVE_RETRY_DELAY_SECONDS, concurrency: 2, expireInSeconds: 600 },
+      { name: ROUND_ARCHIVE_QUEUE, retryLimit: this.config.ARCHIVE_RETRY_LIMIT, retryDelaySeconds: this.config.ARCHIVE_RETRY_DELAY_SECONDS, concurrency: INLINE_INTAKES, expireInSeconds: 600 },
       ({ roundId }) => this.intake(roundId),
     );
     this.checks.onRoundFinished((roundId) => this.intakeInBackground(roundId));
@@ -94,8 +96,19 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     await Promise.allSettled([...this.running]);
   }
 
-  /** Intake without the caller waiting; a failure queues the job that retries it. */
+  /**
+   * Intake without the caller waiting; a failure queues the job that retries it. At most INLINE_INTAKES run
+   * so at once in an instance: past that the round goes to the job queue, whose workers are as few, so a
+   * burst of completions never crowds out the signers' own requests.
+   */
   intakeInBackground(roundId: string): void {
+    if (this.running.size >= INLINE_INTAKES) {
+      this.jobs
+        .send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId }, { singletonKey: roundId })
+        .then(() => this.jobs.wake(ROUND_ARCHIVE_QUEUE))
+        .catch((error: unknown) => this.logger.warn({ roundId, err: error }, 'archive intake not queued; the sweep will find the round'));
+      return;
+    }
     const run = this.intake(roundId)
       .catch(async (error: unknown) => {
         if (!(error instanceof CloudEdsError)) this.logger.warn({ roundId, err: error }, 'provider archive not kept; the job will retry');

@@ -7,7 +7,6 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { IdentityCheckRow } from '../identity/identity-check.entity.js';
 import type { EnvelopeViewDto, SignerIdentityViewDto } from './dto/envelope-view.dto.js';
 import { SignerIdentity } from './entities/signer-identity.entity.js';
-import { DocumentSignature } from './entities/document-signature.entity.js';
 import { EnvelopeDocument } from './entities/envelope-document.entity.js';
 import type { Envelope } from './entities/envelope.entity.js';
 import { Signer } from './entities/signer.entity.js';
@@ -56,22 +55,31 @@ export class EnvelopePresenter {
   }
 
   async view(envelope: Envelope): Promise<EnvelopeViewDto> {
-    const [documents, signers, rounds, signed, identities, identityChecks] = await Promise.all([
-      this.db.getRepository(EnvelopeDocument).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } }),
-      this.db.getRepository(Signer).find({ where: { envelopeId: envelope.id }, order: { position: 'ASC' } }),
+    type SignerWithIdentity = Signer & { identity: SignerIdentity | null };
+    const [documentRows, signers, rounds, identityChecks] = await Promise.all([
+      // Each document with whether a signature of it is kept yet.
+      this.db
+        .getRepository(EnvelopeDocument)
+        .createQueryBuilder('d')
+        .addSelect('EXISTS (SELECT 1 FROM document_signature ds WHERE ds.document_id = d.id)', 'signed')
+        .where('d.envelope_id = :id', { id: envelope.id })
+        .orderBy('d.position', 'ASC')
+        .getRawAndEntities<{ d_id: string; signed: boolean }>(),
+      // Each signer with their identity requirement (its photo only said to exist).
+      this.db
+        .getRepository(Signer)
+        .createQueryBuilder('s')
+        .leftJoinAndMapOne('s.identity', SignerIdentity, 'i', 'i.signer_id = s.id')
+        .addSelect('i.photoSealed')
+        .where('s.envelope_id = :id', { id: envelope.id })
+        .orderBy('s.position', 'ASC')
+        .getMany() as Promise<SignerWithIdentity[]>,
       // Rounds with a provider session: a reservation shows once its session is recorded.
       this.db.getRepository(SigningRound).find({ where: { envelopeId: envelope.id }, order: { createdAt: 'ASC' } }).then((rows) => rows.filter(hasSession)),
-      this.db
-        .getRepository(DocumentSignature)
-        .createQueryBuilder('d')
-        .select('DISTINCT d.document_id', 'documentId')
-        .innerJoin(EnvelopeDocument, 'doc', 'doc.id = d.document_id')
-        .where('doc.envelope_id = :id', { id: envelope.id })
-        .getRawMany<{ documentId: string }>(),
-      this.db.getRepository(SignerIdentity).createQueryBuilder('i').addSelect('i.photoSealed').where('i.envelope_id = :id', { id: envelope.id }).getMany(),
       this.db.getRepository(IdentityCheckRow).find({ where: { envelopeId: envelope.id }, order: { attempt: 'ASC' } }),
     ]);
-    const signedIds = new Set(signed.map((row) => row.documentId));
+    const documents = documentRows.entities;
+    const signedIds = new Set(documentRows.raw.filter((row) => row.signed).map((row) => row.d_id));
     return {
       id: envelope.id,
       title: envelope.title,
@@ -122,7 +130,7 @@ export class EnvelopePresenter {
             finishedAt: iso(r.finishedAt),
           })),
         identity: this.identityView(
-          identities.find((i) => i.signerId === s.id),
+          s.identity ?? undefined,
           identityChecks.filter((c) => c.signerId === s.id),
         ),
       })),
