@@ -1,3 +1,5 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { maskPii, maskPiiDeep } from './pii.js';
 
 describe('maskPii', () => {
@@ -25,5 +27,12 @@ describe('maskPii', () => {
       signer: { iin: '********0123' },
       headers: { authorization: '***' },
     });
+  });
+
+  it('leaves requests and responses to the serializers, untouched and uncopied', () => {
+    const response = new ServerResponse(new IncomingMessage(new Socket()));
+    const masked = maskPiiDeep({ res: response, note: 'IIN 900101300123' }) as Record<string, unknown>;
+    expect(masked.res).toBe(response);
+    expect(masked.note).toBe('IIN ********0123');
   });
 });

@@ -1,3 +1,4 @@
+import { Stream } from 'node:stream';
 import { maskIin } from '../domain/pii-mask.js';
 
 /**
@@ -27,6 +28,9 @@ export function maskPiiDeep(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[depth]';
   if (typeof value === 'string') return maskPii(value);
   if (Array.isArray(value)) return value.map((item) => maskPiiDeep(item, depth + 1));
+  // Requests, responses and sockets (every request line carries the response) are left to the logger's
+  // serializers, which keep a few masked fields: copying one field by field cost more than the request.
+  if (value instanceof Stream) return value;
   // Errors go out as masked text: a database error's parameters or a provider message may carry PII.
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
