@@ -162,6 +162,33 @@ describe('verification: archive intake and the public verification API', () => {
     const faults = await drive.http.get('/sandbox/automation/faults').set('x-api-key', await drive.providerKey()).expect(200);
     expect(faults.body.failNext?.count ?? 0).toBe(0); // all six failures were met on the way
   });
+
+  it('the sweep for missing archives takes FINISHED rounds without a kept archive that finished between a minute and a day ago', async () => {
+    const created = await drive.create({ title: 'Swept', documents: [{ name: 's.pdf', contentBase64: (await makePdf('swept')).toString('base64') }], signers: signers(IINS.slice(7, 8)), send: true });
+    const done = await signAll(drive, created.id, 1);
+    await waitForArchives(drive, done.id, 1);
+    const roundId = done.signers[0].rounds[0].id;
+    // As a crash between the round's check and its intake would leave it: no archive row.
+    await t.db.query(`DELETE FROM archive_file WHERE round_id = $1`, [roundId]);
+    await t.db.query(`DELETE FROM round_archive WHERE round_id = $1`, [roundId]);
+    const intake = t.app.get(ArchiveIntakeService);
+    const window: [number, number] = [60, 24 * 3600];
+    const sweptRounds = async () => {
+      const queued = await intake.queueMissing(undefined, { finishedBetweenSeconds: window });
+      return { queued, mine: ((await t.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'round-archive' AND singleton_key = $1`, [roundId])) as { n: number }[])[0].n };
+    };
+    expect((await sweptRounds()).mine).toBe(0); // finished seconds ago: its own intake's business
+    await t.db.query(`UPDATE signing_round SET finished_at = now() - interval '2 minutes' WHERE id = $1`, [roundId]);
+    expect((await sweptRounds()).mine).toBe(1);
+    await waitForArchives(drive, done.id, 2); // the trail keeps the first one too
+    expect(await t.db.getRepository(ArchiveFile).countBy({ roundId })).toBe(1);
+    await t.db.query(`UPDATE signing_round SET finished_at = now() - interval '2 days' WHERE id = $1`, [roundId]);
+    await t.db.query(`DELETE FROM archive_file WHERE round_id = $1`, [roundId]);
+    await t.db.query(`DELETE FROM round_archive WHERE round_id = $1`, [roundId]);
+    await t.db.query(`DELETE FROM pgboss.job WHERE name = 'round-archive' AND singleton_key = $1`, [roundId]);
+    expect((await sweptRounds()).mine).toBe(0); // older than a day: left to the full look at start
+    expect(await intake.queueMissing(done.id)).toBe(1);
+  });
 });
 
 describe('verification: per-IP rate limit', () => {

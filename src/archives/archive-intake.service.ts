@@ -45,9 +45,13 @@ const INTAKE_SQL = `
 /** Most files listed one by one in the audit event (the event's data is capped); the archive's hash covers them all. */
 const AUDITED_FILES = 100;
 
-/** How often archives still missing are looked for, and how old a FINISHED round must be to count as missing one. */
+/**
+ * How often archives still missing are looked for, and how long ago a FINISHED round must have finished to
+ * count as missing one: over a minute (the intake after its check had its chance), within a day.
+ */
 const MISSING_SWEEP_MS = 60_000;
 const MISSING_AFTER_SECONDS = 60;
+const MISSING_WITHIN_SECONDS = 24 * 3600;
 /** Intakes run straight after a check, per instance; the job queue's workers for the round-archive queue are as many. */
 const INLINE_INTAKES = 2;
 
@@ -82,11 +86,16 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     this.checks.onRoundFinished((roundId) => this.intakeInBackground(roundId));
   }
 
-  /** Whatever a crash or an exhausted retry left behind is queued again at start, and looked for every minute. */
+  /**
+   * Whatever a crash or an exhausted retry left behind is queued again at start; what a crash of another
+   * instance leaves is found by the sweep every minute (rounds of the last day: older ones had their retries).
+   */
   async onApplicationBootstrap(): Promise<void> {
     await this.queueMissing();
     this.sweep = setInterval(() => {
-      this.queueMissing(undefined, { finishedBeforeSeconds: MISSING_AFTER_SECONDS }).catch((error: unknown) => this.logger.warn({ err: error }, 'missing archives not looked for; next sweep tries again'));
+      this.queueMissing(undefined, { finishedBetweenSeconds: [MISSING_AFTER_SECONDS, MISSING_WITHIN_SECONDS] }).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'missing archives not looked for; next sweep tries again'),
+      );
     }, MISSING_SWEEP_MS);
     this.sweep.unref();
   }
@@ -119,14 +128,18 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     this.running.add(run);
   }
 
-  /** Queues the intake of FINISHED rounds (of one envelope, or all) whose archive is not kept yet. */
-  async queueMissing(envelopeId?: string, options: { finishedBeforeSeconds?: number } = {}): Promise<number> {
+  /**
+   * Queues the intake of FINISHED rounds (of one envelope, or all) whose archive is not kept yet; with
+   * `finishedBetweenSeconds` [a, b], only rounds that finished between b and a seconds ago.
+   */
+  async queueMissing(envelopeId?: string, options: { finishedBetweenSeconds?: [number, number] } = {}): Promise<number> {
+    const [after, within] = options.finishedBetweenSeconds ?? [null, null];
     const rows = (await this.db.query(
       `SELECT r.id FROM signing_round r LEFT JOIN round_archive a ON a.round_id = r.id
         WHERE r.status = 'FINISHED' AND (a.id IS NULL OR a.status = 'PENDING') AND ($1::uuid IS NULL OR r.envelope_id = $1::uuid)
-          AND (r.finished_at IS NULL OR r.finished_at <= now() - make_interval(secs => $2))
+          AND ($2::int IS NULL OR r.finished_at BETWEEN now() - make_interval(secs => $3::int) AND now() - make_interval(secs => $2::int))
         ORDER BY r.finished_at LIMIT 1000`,
-      [envelopeId ?? null, options.finishedBeforeSeconds ?? 0],
+      [envelopeId ?? null, after, within],
     )) as { id: string }[];
     for (const row of rows) await this.jobs.send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId: row.id }, { singletonKey: row.id });
     if (rows.length) {
