@@ -188,6 +188,8 @@ describe('verification: archive intake and the public verification API', () => {
     await t.db.query(`DELETE FROM pgboss.job WHERE name = 'round-archive' AND singleton_key = $1`, [roundId]);
     expect((await sweptRounds()).mine).toBe(0); // older than a day: left to the full look at start
     expect(await intake.queueMissing(done.id)).toBe(1);
+    expect(await intake.queueMissing(done.id)).toBe(0); // its job is in hand: not queued twice
+    await waitForArchives(drive, done.id, 3);
   });
 });
 

@@ -6,7 +6,7 @@ import { CloudEdsError } from '../cloud-eds/cloud-eds.errors.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { JobsService } from '../jobs/jobs.service.js';
+import { JOB_SCHEMA, JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { CheckRoundService } from '../signing-rounds/check-round.service.js';
 import type { RoundWithSession } from '../signing-rounds/signing-round.entity.js';
@@ -68,6 +68,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
   private readonly logger = new Logger('ArchiveIntake');
   private readonly running = new Set<Promise<void>>();
   private sweep?: NodeJS.Timeout;
+  private closing = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -92,6 +93,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.queueMissing();
+    if (!this.config.JOBS_WORKERS_ENABLED) return;
     this.sweep = setInterval(() => {
       this.queueMissing(undefined, { finishedBetweenSeconds: [MISSING_AFTER_SECONDS, MISSING_WITHIN_SECONDS] }).catch((error: unknown) =>
         this.logger.warn({ err: error }, 'missing archives not looked for; next sweep tries again'),
@@ -101,6 +103,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     clearInterval(this.sweep);
     await Promise.allSettled([...this.running]);
   }
@@ -111,7 +114,10 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
    * burst of completions never crowds out the signers' own requests.
    */
   intakeInBackground(roundId: string): void {
-    if (this.running.size >= INLINE_INTAKES) {
+    // Stopping: the next start (or another instance's sweep) takes it; nothing may start on a closing pool.
+    if (this.closing) return;
+    // An API-only instance (JOBS_WORKERS_ENABLED=false) leaves the work to the job workers.
+    if (!this.config.JOBS_WORKERS_ENABLED || this.running.size >= INLINE_INTAKES) {
       this.jobs
         .send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId }, { singletonKey: roundId })
         .then(() => this.jobs.wake(ROUND_ARCHIVE_QUEUE))
@@ -138,6 +144,8 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
       `SELECT r.id FROM signing_round r LEFT JOIN round_archive a ON a.round_id = r.id
         WHERE r.status = 'FINISHED' AND (a.id IS NULL OR a.status = 'PENDING') AND ($1::uuid IS NULL OR r.envelope_id = $1::uuid)
           AND ($2::int IS NULL OR r.finished_at BETWEEN now() - make_interval(secs => $3::int) AND now() - make_interval(secs => $2::int))
+          -- A round with an intake job still to run or running (retries included) has it in hand.
+          AND NOT EXISTS (SELECT 1 FROM ${JOB_SCHEMA}.job j WHERE j.name = '${ROUND_ARCHIVE_QUEUE}' AND j.singleton_key = r.id::text AND j.state IN ('created', 'retry', 'active'))
         ORDER BY r.finished_at LIMIT 1000`,
       [envelopeId ?? null, after, within],
     )) as { id: string }[];

@@ -6,7 +6,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { DATABASE_URL } from '../database/database-url.js';
 import { importV10Jobs, setAsideV10Schema } from './pg-boss-v10-upgrade.js';
 
-const SCHEMA = 'pgboss';
+/** The PostgreSQL schema of the job tables (`job`: one row per job, `state` and `singleton_key` among its columns). */
+export const JOB_SCHEMA = 'pgboss';
 
 /**
  * Idle workers look for due jobs this often. Jobs sent by this instance are started at once by `wake()`,
@@ -71,7 +72,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   ) {
     this.boss = new PgBoss({
       connectionString: databaseUrl,
-      schema: SCHEMA,
+      schema: JOB_SCHEMA,
       max: 8,
       application_name: `${config.DATABASE_APPLICATION_NAME}-jobs`,
       // Kezek reads no instance registry, and registering samples the event loop every 20 ms for its vitals:
@@ -114,7 +115,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const upgradeFromV10 = await setAsideV10Schema(this.databaseUrl, SCHEMA);
+    const upgradeFromV10 = await setAsideV10Schema(this.databaseUrl, JOB_SCHEMA);
     await this.boss.start();
     this.started = true;
     for (const { definition, handler } of this.queues.values()) {
@@ -147,7 +148,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       this.workers.set(definition.name, ids);
     }
     if (upgradeFromV10) {
-      const { moved, dropped } = await importV10Jobs(this.databaseUrl, SCHEMA, this.boss, [...this.queues.keys()]);
+      const { moved, dropped } = await importV10Jobs(this.databaseUrl, JOB_SCHEMA, this.boss, [...this.queues.keys()]);
       this.logger.log({ moved, dropped }, 'jobs queued by the previous job queue version moved to the current one');
     }
   }

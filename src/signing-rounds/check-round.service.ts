@@ -119,11 +119,21 @@ export class CheckRoundService implements BeforeApplicationShutdown {
         await manager.getRepository(SigningRound).update({ id: round.id, status: round.status }, { lastCheckedAt: new Date(), checkFailures: 0 });
         return false;
       }
-      const from = round.status;
-      // Written only if the round is still as read: an open round's snapshot changes only with its status, so
-      // nothing back means another check moved it first (and carried out what follows).
-      const step = await stepRound(manager, round, observation.event, { lastCheckedAt: new Date(), checkFailures: 0 }, { ifStatus: from });
-      if (!step) return false;
+      const checked = { lastCheckedAt: new Date(), checkFailures: 0 };
+      // Written only if the round is still as read (an open round's snapshot changes only with its status), so
+      // the usual check reads it once. Nothing written: another check moved it first.
+      let from = round.status;
+      let step = await stepRound(manager, round, observation.event, checked, { ifStatus: from });
+      if (!step) {
+        // It closed the round (nothing left to do here), or took it from STARTED to PROCESS, which this
+        // observation still concludes: stepped from the round as it is now.
+        const current = await manager.getRepository(SigningRound).findOneByOrFail({ id: round.id });
+        if (!isOpen(current.status)) return false;
+        from = current.status;
+        step = await stepRound(manager, current, observation.event, checked, { ifStatus: from });
+        if (!step) return false;
+        Object.assign(round, current);
+      }
       const status = round.status;
       for (const document of observation.documents ?? []) {
         await manager.getRepository(RoundDocument).insert({
