@@ -3,6 +3,9 @@ import { verifyCms } from '../src/cms/index.js';
 import { ENVELOPE_EXPIRE_QUEUE } from '../src/envelopes/envelope-jobs.js';
 import { RoundSweepService } from '../src/signing-rounds/round-sweep.service.js';
 import { StartRoundService } from '../src/signing-rounds/start-round.service.js';
+import { CheckRoundService } from '../src/signing-rounds/check-round.service.js';
+import { stepRound } from '../src/signing-rounds/round-state.js';
+import { SigningRound } from '../src/signing-rounds/signing-round.entity.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { signWebhook } from '../src/cloud-eds/webhook-signature.js';
@@ -264,6 +267,28 @@ describe('envelopes: the provider webhook alone', () => {
       const audit = await drive.http.get(`/v1/envelopes/${created.id}/audit`).set(drive.auth()).expect(200);
       const finished = audit.body.events.find((e: { type: string; data: { to?: string } }) => e.type === 'round.status' && e.data.to === 'FINISHED');
       expect(finished.data.trigger).toBe('webhook');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a check that read the round STARTED while another took it to PROCESS still concludes it', async () => {
+    const t = await startTestApp({ SANDBOX_ENABLED: 'true', ROUND_POLL_SECONDS: '600' });
+    try {
+      const organisation = await createOrganisation(t, 'Racing');
+      const drive = new SigningDriver(t, organisation);
+      const created = await drive.create(await envelopeBody(1));
+      const { sessionId } = await drive.startSigning(created.signers[0].link!);
+      // No webhook gets through (wrong secret) and polling is off: the checks below are the only ones.
+      await t.db.query(`UPDATE sandbox.organisation SET webhook_secret = 'not-the-secret-kezek-holds' WHERE webhook_url LIKE '%' || $1`, [organisation.id]);
+      const stale = await t.db.getRepository(SigningRound).findOneByOrFail({ sessionId });
+      expect(stale.status).toBe('STARTED');
+      // Another check saw the sign page opened and committed STARTED -> PROCESS after this one read the round.
+      await t.db.transaction((manager) => stepRound(manager, Object.assign(new SigningRound(), stale), { type: 'SIGN_PAGE_OPENED' }));
+      await drive.complete(sessionId, { outcome: 'sign' });
+      await t.app.get(CheckRoundService).checkRound({ roundId: stale.id, trigger: 'return' }, { round: stale, signerIin: IINS[0] });
+      expect((await t.db.getRepository(SigningRound).findOneByOrFail({ id: stale.id })).status).toBe('FINISHED');
+      expect((await drive.get(created.id)).status).toBe('COMPLETED');
     } finally {
       await t.close();
     }
