@@ -23,9 +23,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +34,8 @@ import { configureApp } from '../src/bootstrap.js';
 import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { ensureDatabase } from '../src/database/embedded-database.js';
+import { freePort } from '../src/cms/testing/local-pki.js';
+import { processCpuMs, waitUntilUp } from './child-processes.js';
 import { OrganisationsService } from '../src/organisations/organisations.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { DataSource } from 'typeorm';
@@ -72,19 +73,6 @@ pg.Client.prototype.query = function countedQuery(this: pg.Client & { connection
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
 
-/** CPU time (user + system) a child process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** USER_HZ: 100 on Linux on every architecture Node ships for. */
-const CLOCK_TICKS = 100;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -127,29 +115,13 @@ async function startProviderProcess(databaseUrl: string): Promise<{ process: Chi
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  // Up to two minutes: a busy machine starts it slowly.
-  for (let i = 0; i < 1200; i++) {
-    if (child.exitCode !== null) throw new Error('the provider process exited');
-    try {
-      if ((await fetch(`${base}/health/ready`)).ok) return { process: child, base };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitUntilUp(child, `${base}/health/ready`, (response) => response.ok);
+  } catch (error) {
+    child.kill();
+    throw error;
   }
-  child.kill();
-  throw new Error('the provider process did not become ready');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  return { process: child, base };
 }
 
 async function main(): Promise<void> {

@@ -12,20 +12,19 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../src/cms/testing/local-pki.js';
 import { ensureDatabase } from '../src/database/embedded-database.js';
+import { processCpuMs, waitUntilUp } from './child-processes.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const WARM_UP = 300;
 const SECRETS = randomBytes(32).toString('base64');
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli/kezek.js', import.meta.url));
-/** USER_HZ: 100 on Linux on every architecture Node ships for. */
-const CLOCK_TICKS = 100;
 
 /** The bare baseline: node:http answering a small JSON body, nothing else. */
 const BARE_SERVER = `
@@ -33,42 +32,6 @@ const BARE_SERVER = `
   createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"items":[],"nextCursor":null}'); })
     .listen(Number(process.env.PORT), '127.0.0.1', () => process.send && process.send('ready'));
 `;
-
-/** CPU time (user + system) a child process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilUp(child: ChildProcess, url: string): Promise<void> {
-  // Up to two minutes: a busy machine starts Kezek slowly.
-  for (let i = 0; i < 1200; i++) {
-    if (child.exitCode !== null) throw new Error(`the process for ${url} exited`);
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not answer`);
-}
 
 /** The server process's CPU per request over `REQUESTS` sequential requests (after a warm-up). */
 async function cpuPerRequest(pid: number | undefined, url: string, headers: Record<string, string>, expectStatus: number): Promise<number> {

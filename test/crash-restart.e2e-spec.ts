@@ -1,8 +1,8 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../src/cms/testing/local-pki.js';
 
 /**
  * The service as users run it: the built app (`node dist/src/main.js`) on embedded defaults in a child
@@ -12,17 +12,6 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 /** Built apart from dist/ (another command may be building there); inside node_modules so packages resolve. */
 const BUILD = resolve(ROOT, 'node_modules/.cache/kezek-crash-restart');
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 interface Service {
   child: ChildProcess;

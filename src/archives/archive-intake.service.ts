@@ -118,8 +118,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     if (this.closing) return;
     // An API-only instance (JOBS_WORKERS_ENABLED=false) leaves the work to the job workers.
     if (!this.config.JOBS_WORKERS_ENABLED || this.running.size >= INLINE_INTAKES) {
-      this.jobs
-        .send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId }, { singletonKey: roundId })
+      this.queueIntake(roundId)
         .then(() => this.jobs.wake(ROUND_ARCHIVE_QUEUE))
         .catch((error: unknown) => this.logger.warn({ roundId, err: error }, 'archive intake not queued; the sweep will find the round'));
       return;
@@ -127,7 +126,7 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
     const run = this.intake(roundId)
       .catch(async (error: unknown) => {
         if (!(error instanceof CloudEdsError)) this.logger.warn({ roundId, err: error }, 'provider archive not kept; the job will retry');
-        await this.jobs.send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId }, { singletonKey: roundId, startAfter: new Date(Date.now() + this.config.ARCHIVE_RETRY_DELAY_SECONDS * 1000) });
+        await this.queueIntake(roundId, new Date(Date.now() + this.config.ARCHIVE_RETRY_DELAY_SECONDS * 1000));
       })
       .catch((error: unknown) => this.logger.warn({ roundId, err: error }, 'archive retry not queued; the sweep will find the round'))
       .finally(() => this.running.delete(run));
@@ -149,12 +148,17 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
         ORDER BY r.finished_at LIMIT 1000`,
       [envelopeId ?? null, after, within],
     )) as { id: string }[];
-    for (const row of rows) await this.jobs.send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId: row.id }, { singletonKey: row.id });
+    for (const row of rows) await this.queueIntake(row.id);
     if (rows.length) {
       this.jobs.wake(ROUND_ARCHIVE_QUEUE);
       this.logger.log({ count: rows.length, envelopeId }, 'provider archives queued');
     }
     return rows.length;
+  }
+
+  /** The round's intake as a job (keyed by the round), due now or at `startAfter`. */
+  private async queueIntake(roundId: string, startAfter?: Date): Promise<void> {
+    await this.jobs.send<RoundArchiveJob>(undefined, ROUND_ARCHIVE_QUEUE, { roundId }, { singletonKey: roundId, startAfter });
   }
 
   get limits(): Partial<UnzipLimits> {

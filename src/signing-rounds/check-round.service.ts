@@ -20,6 +20,9 @@ import { stepRound } from './round-state.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 
+/** How long after a failed check (other than the provider being down) its retry runs. */
+const RETRY_AFTER_MS = 5000;
+
 /**
  * Learns how a round stands from the provider's status/result API and applies it: webhooks, the return page
  * and polling are only reasons to ask. Observe (provider, no locks), then in one transaction with the
@@ -52,10 +55,13 @@ export class CheckRoundService implements BeforeApplicationShutdown {
   checkInBackground(job: RoundCheckJob): void {
     this.checkRound(job).catch(async (error: unknown) => {
       this.logger.warn({ roundId: job.roundId, trigger: job.trigger, err: error }, 'round check failed; retried shortly');
-      await this.jobs
-        .send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: job.roundId, trigger: 'retry' }, { startAfter: new Date(Date.now() + 5000) })
-        .catch((sendError: unknown) => this.logger.warn({ roundId: job.roundId, err: sendError }, 'round check retry not queued; the sweep will ask'));
+      await this.retrySoon(job.roundId).catch((sendError: unknown) => this.logger.warn({ roundId: job.roundId, err: sendError }, 'round check retry not queued; the sweep will ask'));
     });
+  }
+
+  /** Queues a retry of a check that failed, a few seconds on (the round sweep stands behind it too). */
+  async retrySoon(roundId: string): Promise<void> {
+    await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId, trigger: 'retry' }, { startAfter: new Date(Date.now() + RETRY_AFTER_MS) });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -11,11 +11,9 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { envelopeSummary, EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
-import { JobsService } from '../jobs/jobs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { CheckRoundService } from './check-round.service.js';
 import { isLive, isOpen } from './domain/round-rules.js';
-import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 import './signing-round.errors.js';
 import { IdentityStepService } from '../identity/identity-step.service.js';
@@ -52,7 +50,6 @@ export class SignerLinksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transitions: EnvelopeTransitionsService,
     private readonly checks: CheckRoundService,
-    private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly webhooks: WebhooksService,
     private readonly identity: IdentityStepService,
@@ -177,7 +174,7 @@ export class SignerLinksService {
     } catch (error) {
       // The page says "being confirmed"; the background check carries on.
       this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');
-      await this.jobs.send<RoundCheckJob>(undefined, ROUND_CHECK_QUEUE, { roundId: round.id, trigger: 'retry' }, { startAfter: new Date(Date.now() + 5000) });
+      await this.checks.retrySoon(round.id);
     }
     return this.returnState(token);
   }

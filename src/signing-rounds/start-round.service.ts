@@ -9,13 +9,12 @@ import type { Actor } from '../common/http/actor.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
-import type { Envelope } from '../envelopes/entities/envelope.entity.js';
+import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { IdentityStepService } from '../identity/identity-step.service.js';
-import { Envelope as EnvelopeRow } from '../envelopes/entities/envelope.entity.js';
 import { CheckRoundService } from './check-round.service.js';
 import { isFinal, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
 import { signatureFingerprint } from './domain/round-verdict.js';
@@ -80,7 +79,7 @@ export class StartRoundService {
     // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
     const detour = await this.identity.detour(found, {
       returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
-      language: async () => (await this.db.getRepository(EnvelopeRow).findOneByOrFail({ id: found.envelopeId })).language,
+      language: async () => (await this.db.getRepository(Envelope).findOneByOrFail({ id: found.envelopeId })).language,
       inSigningSession: () => this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) }),
       actor,
       requirement: identityRequirement,
@@ -105,12 +104,11 @@ export class StartRoundService {
   }
 
   /** The first short transaction: checks, then the live round, an orphaned reservation to finish, or a new one. */
-  private async plan(manager: EntityManager, found: Signer, options: { staleAsked?: boolean } = {}): Promise<Plan> {
+  private async plan(manager: EntityManager, signer: Signer, options: { staleAsked?: boolean } = {}): Promise<Plan> {
     return manager.transaction(async (tx) => {
-      const envelope = await this.transitions.lock(tx, found.organisationId, found.envelopeId);
+      const envelope = await this.transitions.lock(tx, signer.organisationId, signer.envelopeId);
       // The signer's status as the envelope machine has it (the row locked above); the fields used from the
-      // signer's own row (IIN, phone, routing order) never change.
-      const signer = found;
+      // signer's own row, read before the lock (IIN, phone, routing order), never change.
       const status = envelope.machineState.context.signers.find((slot) => slot.id === signer.id)?.status;
       if (!status) throw new Error(`Signer ${signer.id} is missing from envelope ${envelope.id}'s machine`);
       if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);

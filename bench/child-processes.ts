@@ -1,0 +1,34 @@
+/** What the benchmarks need of the processes they start: their CPU time, and when they answer. */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ: 100 on Linux on every architecture Node ships for. */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system) a child process has used so far, from /proc (Linux); NaN elsewhere. */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Waits until `url` answers `ready` (by default: anything below 500), up to two minutes (a busy machine starts
+ * Kezek slowly); throws when the process exits first or never answers.
+ */
+export async function waitUntilUp(child: ChildProcess, url: string, ready: (response: Response) => boolean = (response) => response.status < 500): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (child.exitCode !== null) throw new Error(`the process for ${url} exited`);
+    try {
+      if (ready(await fetch(url))) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
