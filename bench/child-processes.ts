@@ -1,6 +1,6 @@
 /** What the benchmarks need of the processes they start: their CPU time, and when they answer. */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ: 100 on Linux on every architecture Node ships for. */
 const CLOCK_TICKS = 100;
@@ -31,4 +31,23 @@ export async function waitUntilUp(child: ChildProcess, url: string, ready: (resp
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} did not answer`);
+}
+
+/**
+ * CPU time (user + system, ms) of each thread of a process so far, summed by thread name (Linux; empty
+ * elsewhere): tells the main thread's JavaScript from V8's compiler and GC helpers and libuv's pool.
+ */
+export function threadCpuMs(pid: number | 'self' = 'self'): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return byName;
 }

@@ -35,7 +35,7 @@ import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { ensureDatabase } from '../src/database/embedded-database.js';
 import { freePort } from '../src/cms/testing/local-pki.js';
-import { processCpuMs, waitUntilUp } from './child-processes.js';
+import { processCpuMs, threadCpuMs, waitUntilUp } from './child-processes.js';
 import { OrganisationsService } from '../src/organisations/organisations.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { DataSource } from 'typeorm';
@@ -191,6 +191,7 @@ async function main(): Promise<void> {
     env: { ...process.env, BENCH_DRIVER_SETTINGS: JSON.stringify(settings) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  let threadsAtStart = new Map<string, number>();
   let measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: 0, at: performance.now() };
   const result = await new Promise<{ rounds: number; handoffs: number[]; cpuMs: number }>((resolve, reject) => {
     driver.on('exit', (code) => reject(new Error(`the driver exited with ${code} before it finished`)));
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
             profile.clear();
             callers.clear();
             measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: message.cpuMs, at: performance.now() };
+            threadsAtStart = threadCpuMs();
             if (profiler) void profiler.post('Profiler.start');
             driver.send({ type: 'go' });
           }, reject);
@@ -227,6 +229,7 @@ async function main(): Promise<void> {
   await drained();
   const drainSeconds = (performance.now() - measureStart.at) / 1000 - seconds;
   const kezekCpu = process.cpuUsage(measureStart.kezek);
+  const threads = [...threadCpuMs()].map(([name, ms]) => [name, ms - (threadsAtStart.get(name) ?? 0)] as const).filter(([, ms]) => ms > 0);
   if (profiler) {
     const { profile: cpuProfile } = await profiler.post('Profiler.stop');
     writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(cpuProfile));
@@ -281,6 +284,10 @@ async function main(): Promise<void> {
     `sandbox cpu ms per round=${(providerCpuMs / rounds).toFixed(2)}`,
     `driver cpu ms per round=${(driverCpuMs / rounds).toFixed(2)} (not counted as Kezek's)`,
     `kezek cpu ms per round=${kezekMsPerRound.toFixed(2)} (user ${(kezekCpu.user / 1000 / rounds).toFixed(2)}, system ${(kezekCpu.system / 1000 / rounds).toFixed(2)})`,
+    `kezek cpu ms per round by thread: ${threads
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => `${name}=${(ms / rounds).toFixed(2)}`)
+      .join(' ')}`,
     `kezek idle cpu ms per second=${idleCpuMsPerSecond.toFixed(2)} (at rest before the run: queue polls, sweeps, timers)`,
     `baseline single-row UPDATE transactions/s=${baselineTps.toFixed(0)}`,
     `ratio=${(1000 / kezekMsPerRound / baselineTps).toFixed(4)}`,

@@ -84,6 +84,43 @@ describe('audit trail: append-only, hash-chained per envelope', () => {
     expect(res.body.events.map((e: { seq: number }) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
+  it('writes a batch in one statement, its events consecutive and in order, all or none against concurrent appenders', async () => {
+    const envelopeId = randomUUID();
+    const statements: string[] = [];
+    const batchOf3 = (k: number, spy = false) =>
+      t.db.transaction((manager) =>
+        audit.batch(manager, async () => {
+          if (spy) {
+            // Every statement of this transaction's runner (made for this transaction, released after it).
+            const runner = manager.queryRunner!;
+            const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+            runner.query = ((...args: unknown[]) => {
+              statements.push(String(args[0]));
+              return query(...args);
+            }) as typeof runner.query;
+          }
+          for (let i = 0; i < 3; i++) await audit.append(manager, { organisationId: acme.id, envelopeId, type: 'note.added', actor: { kind: 'system' }, data: { k, i } });
+          // Held until here: the others read the same newest event meanwhile, and meet on its next seq.
+          await new Promise((resolve) => setTimeout(resolve, (k * 7) % 20));
+        }),
+      );
+    await batchOf3(0, true);
+    expect(statements.filter((text) => text.includes('INSERT INTO audit_event'))).toHaveLength(1);
+    await Promise.all([
+      ...Array.from({ length: 8 }, (_, k) => batchOf3(k + 1)),
+      ...Array.from({ length: 8 }, (_, i) => append({ envelopeId, type: 'provider.call', actor: { kind: 'system' }, data: { i } })),
+    ]);
+    const res = await trail(envelopeId).expect(200);
+    expect(res.body.chainValid).toBe(true);
+    const events = res.body.events as { seq: number; type: string; data: { k?: number; i: number } }[];
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
+    for (let k = 0; k <= 8; k++) {
+      const mine = events.filter((e) => e.type === 'note.added' && e.data.k === k);
+      expect(mine.map((e) => e.data.i)).toEqual([0, 1, 2]);
+      expect(mine.map((e) => e.seq)).toEqual([mine[0].seq, mine[0].seq + 1, mine[0].seq + 2]);
+    }
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE at the database level', async () => {
     const envelopeId = await envelopeWithEvents(2);
     await expect(t.db.query(`UPDATE audit_event SET data = '{"title":"Forged"}' WHERE envelope_id = $1`, [envelopeId])).rejects.toThrow(

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { In } from 'typeorm';
 import { ArchiveIntakeService } from '../src/archives/archive-intake.service.js';
 import { ArchiveFile } from '../src/archives/archive-file.entity.js';
 import { RoundArchive } from '../src/archives/round-archive.entity.js';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
 import { IINS, makePdf, makeXml } from './support/documents.js';
-import { signers, SigningDriver, type EnvelopeView } from './support/signing.js';
+import { signers, SigningDriver, until, type EnvelopeView } from './support/signing.js';
 import { providerArchive, signAll, verifyFile, waitForArchives } from './support/verification.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -190,6 +191,18 @@ describe('verification: archive intake and the public verification API', () => {
     expect(await intake.queueMissing(done.id)).toBe(1);
     expect(await intake.queueMissing(done.id)).toBe(0); // its job is in hand: not queued twice
     await waitForArchives(drive, done.id, 3);
+  });
+
+  it('a burst of finished rounds past the inline intakes waits in memory: every archive kept, none queued as a job', async () => {
+    const roundIds = rounds().map((round) => round.id);
+    expect(roundIds).toHaveLength(3); // one more than run inline at once
+    await t.db.query(`DELETE FROM archive_file WHERE round_id = ANY($1)`, [roundIds]);
+    await t.db.query(`DELETE FROM round_archive WHERE round_id = ANY($1)`, [roundIds]);
+    const intake = t.app.get(ArchiveIntakeService);
+    for (const roundId of roundIds) intake.intakeInBackground(roundId);
+    await until(async () => (await t.db.getRepository(RoundArchive).countBy({ roundId: In(roundIds), status: 'STORED' })) === 3, 'the three archives kept again');
+    const [{ n }] = (await t.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'round-archive' AND singleton_key = ANY($1)`, [roundIds])) as { n: number }[];
+    expect(n).toBe(0);
   });
 });
 

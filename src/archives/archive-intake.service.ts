@@ -54,6 +54,8 @@ const MISSING_AFTER_SECONDS = 60;
 const MISSING_WITHIN_SECONDS = 24 * 3600;
 /** Intakes run straight after a check, per instance; the job queue's workers for the round-archive queue are as many. */
 const INLINE_INTAKES = 2;
+/** Rounds waiting in memory for an inline intake; past that they go to the job queue. */
+const INLINE_WAITING = 100;
 
 /**
  * Archive intake: after each FINISHED round, downloads the provider's archive (a zip of signed copies),
@@ -67,6 +69,7 @@ const INLINE_INTAKES = 2;
 export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ArchiveIntake');
   private readonly running = new Set<Promise<void>>();
+  private readonly waiting: string[] = [];
   private sweep?: NodeJS.Timeout;
   private closing = false;
 
@@ -105,31 +108,43 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.sweep);
+    // What waits in memory goes to the job queue, for whichever instance runs next.
+    await Promise.allSettled(this.waiting.splice(0).map((roundId) => this.queueIntake(roundId)));
     await Promise.allSettled([...this.running]);
   }
 
   /**
    * Intake without the caller waiting; a failure queues the job that retries it. At most INLINE_INTAKES run
-   * so at once in an instance: past that the round goes to the job queue, whose workers are as few, so a
-   * burst of completions never crowds out the signers' own requests.
+   * so at once in an instance, so a burst of completions never crowds out the signers' own requests; the next
+   * ones wait in memory (no statement to queue them), at most INLINE_WAITING, and past that go to the job
+   * queue. What waits in memory when the process dies is found again at the next start or by the sweep.
    */
   intakeInBackground(roundId: string): void {
     // Stopping: the next start (or another instance's sweep) takes it; nothing may start on a closing pool.
     if (this.closing) return;
-    // An API-only instance (JOBS_WORKERS_ENABLED=false) leaves the work to the job workers.
-    if (!this.config.JOBS_WORKERS_ENABLED || this.running.size >= INLINE_INTAKES) {
-      this.queueIntake(roundId)
-        .then(() => this.jobs.wake(ROUND_ARCHIVE_QUEUE))
-        .catch((error: unknown) => this.logger.warn({ roundId, err: error }, 'archive intake not queued; the sweep will find the round'));
+    if (this.config.JOBS_WORKERS_ENABLED && this.running.size < INLINE_INTAKES) return this.startInline(roundId);
+    if (this.config.JOBS_WORKERS_ENABLED && this.waiting.length < INLINE_WAITING) {
+      this.waiting.push(roundId);
       return;
     }
+    // An API-only instance (JOBS_WORKERS_ENABLED=false) leaves the work to the job workers.
+    this.queueIntake(roundId)
+      .then(() => this.jobs.wake(ROUND_ARCHIVE_QUEUE))
+      .catch((error: unknown) => this.logger.warn({ roundId, err: error }, 'archive intake not queued; the sweep will find the round'));
+  }
+
+  private startInline(roundId: string): void {
     const run = this.intake(roundId)
       .catch(async (error: unknown) => {
         if (!(error instanceof CloudEdsError)) this.logger.warn({ roundId, err: error }, 'provider archive not kept; the job will retry');
         await this.queueIntake(roundId, new Date(Date.now() + this.config.ARCHIVE_RETRY_DELAY_SECONDS * 1000));
       })
       .catch((error: unknown) => this.logger.warn({ roundId, err: error }, 'archive retry not queued; the sweep will find the round'))
-      .finally(() => this.running.delete(run));
+      .finally(() => {
+        this.running.delete(run);
+        const next = this.waiting.shift();
+        if (next && !this.closing) this.startInline(next);
+      });
     this.running.add(run);
   }
 

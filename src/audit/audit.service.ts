@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, DataSource, EntityManager } from 'typeorm';
+import { Between, DataSource, EntityManager, type QueryRunner } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeSeqCursor, encodeSeqCursor, keysetPage } from '../common/http/keyset-page.js';
 import { AuditEvent } from './audit-event.entity.js';
-import { canonicalJsonAroundSeq, chainHash, GENESIS_HASH, verifyChain, type AuditActor, type ChainedAuditEvent, type ChainVerification, type JsonValue } from './domain/audit-chain.js';
+import { type AuditEventContent, canonicalJsonAroundSeq, chainHash, GENESIS_HASH, verifyChain, type AuditActor, type ChainedAuditEvent, type ChainVerification, type JsonValue } from './domain/audit-chain.js';
 
 export interface AuditEntry {
   organisationId: string;
@@ -46,75 +46,129 @@ const MAX_DATA_BYTES = 64 * 1024;
 const MAX_APPEND_ATTEMPTS = 50;
 
 /**
- * $1 organisation, $2 envelope, $3 type, $4 actor, $5 ip, $6 user agent, $7 data, $8 created at, $9 the genesis
- * hash, $10/$11 the canonical JSON before/after the seq. No row back: the seq was taken meanwhile.
+ * Appends events to one envelope's chain in one statement: $1 organisation, $2 envelope, $3 the events in order
+ * (type, actor, ip, user_agent, data, created_at, and the canonical JSON `before`/`after` the seq), $4 the
+ * genesis hash. The chain CTE numbers, links and hashes them after the newest event (`prev_hash || canonical
+ * JSON`). The first event claims its seq with ON CONFLICT DO NOTHING; the others are inserted only when that
+ * claim succeeded, so the statement writes all of them or none: whoever holds seq n+1 (inserted, not yet
+ * committed) makes every appender that read n as the newest wait on it, and no appender can read n+1 as the
+ * newest while it is uncommitted. No row back: the seq was taken meanwhile.
  */
 const APPEND_SQL = `
-  INSERT INTO audit_event (organisation_id, envelope_id, seq, type, actor, ip, user_agent, data, created_at, prev_hash, hash)
-  SELECT $1, $2, next.seq, $3, $4::jsonb, $5, $6, $7::jsonb, $8::timestamptz, next.prev_hash,
-         encode(sha256(convert_to(next.prev_hash || $10::text || next.seq::text || $11::text, 'UTF8')), 'hex')
-    FROM (SELECT COALESCE(last.seq, 0) + 1 AS seq, COALESCE(last.hash, $9::text) AS prev_hash
-            FROM (SELECT 1) AS one
-            LEFT JOIN LATERAL (SELECT seq, hash FROM audit_event WHERE envelope_id = $2 ORDER BY seq DESC LIMIT 1) AS last ON true) AS next
-  ON CONFLICT ON CONSTRAINT audit_event_envelope_seq_key DO NOTHING
-  RETURNING id, seq, prev_hash, hash`;
+  WITH RECURSIVE
+  input AS (
+    SELECT * FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (type text, actor jsonb, ip text, user_agent text, data jsonb, created_at timestamptz, before text, after text))
+      WITH ORDINALITY AS i(type, actor, ip, user_agent, data, created_at, before, after, n)
+  ),
+  newest AS (
+    SELECT COALESCE(last.seq, 0) AS seq, COALESCE(last.hash, $4::text) AS hash
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT seq, hash FROM audit_event WHERE envelope_id = $2 ORDER BY seq DESC LIMIT 1) AS last ON true
+  ),
+  chain AS (
+    SELECT i.n, newest.seq + 1 AS seq, newest.hash AS prev_hash,
+           encode(sha256(convert_to(newest.hash || i.before || (newest.seq + 1)::text || i.after, 'UTF8')), 'hex') AS hash
+      FROM input i, newest WHERE i.n = 1
+    UNION ALL
+    SELECT i.n, c.seq + 1, c.hash, encode(sha256(convert_to(c.hash || i.before || (c.seq + 1)::text || i.after, 'UTF8')), 'hex')
+      FROM chain c JOIN input i ON i.n = c.n + 1
+  ),
+  claim AS (
+    INSERT INTO audit_event (organisation_id, envelope_id, seq, type, actor, ip, user_agent, data, created_at, prev_hash, hash)
+    SELECT $1, $2, c.seq, i.type, i.actor, i.ip, i.user_agent, i.data, i.created_at, c.prev_hash, c.hash
+      FROM chain c JOIN input i USING (n) WHERE c.n = 1
+    ON CONFLICT ON CONSTRAINT audit_event_envelope_seq_key DO NOTHING
+    RETURNING seq, prev_hash, hash
+  ),
+  rest AS (
+    INSERT INTO audit_event (organisation_id, envelope_id, seq, type, actor, ip, user_agent, data, created_at, prev_hash, hash)
+    SELECT $1, $2, c.seq, i.type, i.actor, i.ip, i.user_agent, i.data, i.created_at, c.prev_hash, c.hash
+      FROM chain c JOIN input i USING (n) WHERE c.n > 1 AND EXISTS (SELECT 1 FROM claim)
+    RETURNING seq, prev_hash, hash
+  )
+  SELECT seq, prev_hash, hash FROM claim UNION ALL SELECT seq, prev_hash, hash FROM rest ORDER BY seq`;
+
+/** An entry as hashed and stored: its content fixed (time included) when it was appended. */
+interface PreparedEntry {
+  organisationId: string;
+  content: Omit<AuditEventContent, 'seq'>;
+  before: string;
+  after: string;
+}
 
 @Injectable()
 export class AuditService {
+  /** Appends held by `batch`, by the transaction's query runner. */
+  private readonly held = new WeakMap<QueryRunner, PreparedEntry[]>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
    * Appends an event to the envelope's chain inside the caller's transaction, so the event exists if and only
-   * if the change it records commits. One statement numbers, links and hashes the event after the newest one
-   * (`prev_hash || canonical JSON`, hashed by the database with the JSON built here around the seq). Concurrent
-   * appends to one envelope meet on the unique (envelope_id, seq): the later one waits for the earlier
-   * transaction, finds its seq taken once that commits, and tries again on a fresh snapshot (READ COMMITTED,
-   * the default). The hash is recomputed here and must match, so the database and audit-chain.ts never drift.
+   * if the change it records commits. Inside `batch` it is held and written with the batch's other events.
+   * Concurrent appends to one envelope meet on the unique (envelope_id, seq): the later one waits for the
+   * earlier transaction, finds its seq taken once that commits, and tries again on a fresh snapshot (READ
+   * COMMITTED, the default).
    */
-  async append(manager: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
-    if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error('AuditService.append must be called with the EntityManager of an open transaction');
+  async append(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    const runner = openTransaction(manager);
+    const prepared = prepare(entry);
+    const held = this.held.get(runner);
+    if (held) held.push(prepared);
+    else await this.write(manager, [prepared]);
+  }
+
+  /**
+   * Runs `work` with the events it appends through `manager` held, then writes them, in the order they were
+   * appended, with one statement per envelope: a transaction that records several events costs one. Nested
+   * batches belong to the outermost.
+   */
+  async batch<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+    const runner = openTransaction(manager);
+    if (this.held.has(runner)) return work();
+    const held: PreparedEntry[] = [];
+    this.held.set(runner, held);
+    try {
+      const result = await work();
+      const envelopes = [...new Set(held.map((entry) => entry.content.envelopeId))];
+      for (const envelopeId of envelopes) await this.write(manager, held.filter((entry) => entry.content.envelopeId === envelopeId));
+      return result;
+    } finally {
+      this.held.delete(runner);
     }
-    // Stored exactly as hashed: a JSON round trip drops undefined members and turns dates into strings,
-    // which is also what jsonb would give back.
-    const dataText = JSON.stringify(entry.data ?? {});
-    if (Buffer.byteLength(dataText) > MAX_DATA_BYTES) throw new Error(`Audit event data is larger than ${MAX_DATA_BYTES} bytes`);
-    const data = JSON.parse(dataText) as { [key: string]: JsonValue };
-    const actor = JSON.parse(JSON.stringify(entry.actor)) as AuditActor;
-    const content = {
-      envelopeId: entry.envelopeId,
-      type: entry.type,
-      actor,
-      ip: entry.ip ? entry.ip.slice(0, MAX_IP) : null,
-      userAgent: entry.userAgent ? entry.userAgent.slice(0, MAX_USER_AGENT) : null,
-      data,
-      createdAt: new Date(),
-    };
-    const createdAt = content.createdAt.toISOString();
-    const { before, after } = canonicalJsonAroundSeq({ ...content, createdAt });
+  }
+
+  /**
+   * Writes one envelope's events with APPEND_SQL, trying again while other transactions take the seq first.
+   * The hashes are recomputed here and must match, so the database and audit-chain.ts never drift.
+   */
+  private async write(manager: EntityManager, entries: PreparedEntry[]): Promise<void> {
+    const [{ organisationId, content }] = entries;
+    const events = JSON.stringify(
+      entries.map((entry) => ({
+        type: entry.content.type,
+        actor: entry.content.actor,
+        ip: entry.content.ip,
+        user_agent: entry.content.userAgent,
+        data: entry.content.data,
+        created_at: entry.content.createdAt,
+        before: entry.before,
+        after: entry.after,
+      })),
+    );
     for (let attempt = 1; ; attempt++) {
-      const [row] = (await manager.query(APPEND_SQL, [
-        entry.organisationId,
-        content.envelopeId,
-        content.type,
-        JSON.stringify(actor),
-        content.ip,
-        content.userAgent,
-        dataText,
-        createdAt,
-        GENESIS_HASH,
-        before,
-        after,
-      ])) as { id: string; seq: number; prev_hash: string; hash: string }[];
-      if (row) {
-        const event = Object.assign(new AuditEvent(), { ...content, id: row.id, organisationId: entry.organisationId, seq: row.seq, prevHash: row.prev_hash, hash: row.hash });
-        if (chainHash(row.prev_hash, { ...content, seq: row.seq, createdAt }) !== row.hash) {
-          throw new Error(`Audit event ${row.seq} of envelope ${entry.envelopeId} was hashed differently by the database`);
-        }
-        return event;
+      const rows = (await manager.query(APPEND_SQL, [organisationId, content.envelopeId, events, GENESIS_HASH])) as { seq: number; prev_hash: string; hash: string }[];
+      if (rows.length === entries.length) {
+        rows.forEach((row, i) => {
+          if (chainHash(row.prev_hash, { ...entries[i].content, seq: row.seq }) !== row.hash) {
+            throw new Error(`Audit event ${row.seq} of envelope ${content.envelopeId} was hashed differently by the database`);
+          }
+        });
+        return;
       }
+      if (rows.length) throw new Error(`Audit events of envelope ${content.envelopeId}: ${rows.length} of ${entries.length} written`);
       // Each retry means another transaction appended to this envelope and committed first.
-      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`Audit event of envelope ${entry.envelopeId} not appended after ${attempt} attempts`);
+      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`Audit event of envelope ${content.envelopeId} not appended after ${attempt} attempts`);
     }
   }
 
@@ -187,4 +241,29 @@ function toChained(row: AuditEvent): ChainedAuditEvent {
     prevHash: row.prevHash,
     hash: row.hash,
   };
+}
+
+function openTransaction(manager: EntityManager): QueryRunner {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error('AuditService.append must be called with the EntityManager of an open transaction');
+  }
+  return manager.queryRunner;
+}
+
+/** The event as it will be hashed and stored, its time taken now. */
+function prepare(entry: AuditEntry): PreparedEntry {
+  // Stored exactly as hashed: a JSON round trip drops undefined members and turns dates into strings,
+  // which is also what jsonb would give back.
+  const dataText = JSON.stringify(entry.data ?? {});
+  if (Buffer.byteLength(dataText) > MAX_DATA_BYTES) throw new Error(`Audit event data is larger than ${MAX_DATA_BYTES} bytes`);
+  const content = {
+    envelopeId: entry.envelopeId,
+    type: entry.type,
+    actor: JSON.parse(JSON.stringify(entry.actor)) as AuditActor,
+    ip: entry.ip ? entry.ip.slice(0, MAX_IP) : null,
+    userAgent: entry.userAgent ? entry.userAgent.slice(0, MAX_USER_AGENT) : null,
+    data: JSON.parse(dataText) as { [key: string]: JsonValue },
+    createdAt: new Date().toISOString(),
+  };
+  return { organisationId: entry.organisationId, content, ...canonicalJsonAroundSeq(content) };
 }

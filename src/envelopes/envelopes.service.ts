@@ -132,7 +132,8 @@ export class EnvelopesService {
       maxAttempts,
     });
 
-    const envelopeId = await this.db.transaction(async (manager) => {
+    // Its events (created, and sent with `send`) are written together.
+    const envelopeId = await this.db.transaction((manager) => this.audit.batch(manager, async () => {
       const envelope = await manager.getRepository(Envelope).save(
         manager.getRepository(Envelope).create({
           organisationId,
@@ -189,7 +190,7 @@ export class EnvelopesService {
       });
       if (fields.send) await this.sendLocked(manager, envelope, actor);
       return envelope.id;
-    });
+    }));
     this.afterCommit();
     return this.get(organisationId, envelopeId);
   }

@@ -119,7 +119,8 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       throw new AppError('PROVIDER_REJECTED', `The signing provider refused the status request (${error.providerMessage ?? error.kind})`);
     }
 
-    const finished = await this.db.transaction(async (manager) => {
+    // The events this transaction records (the round's, the envelope's, a merged group's) are written together.
+    const finished = await this.db.transaction((manager) => this.audit.batch(manager, async () => {
       const envelope = await this.transitions.lock(manager, round.organisationId, round.envelopeId);
       if (!observation.event) {
         await manager.getRepository(SigningRound).update({ id: round.id, status: round.status }, { lastCheckedAt: new Date(), checkFailures: 0 });
@@ -172,7 +173,7 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       const accepted = new Map((observation.documents ?? []).map((document) => [document.documentId, new Uint8Array(document.cms)]));
       for (const effect of step.effects) await this.outcome.carryOut(manager, envelope, round, effect, accepted);
       return status === 'FINISHED';
-    });
+    }));
     this.webhooks.wakeDeliveries();
     // The provider's archive of the signed copies is fetched and kept once the round has committed.
     if (finished) for (const listener of this.finishedListeners) listener(round.id);

@@ -40,8 +40,8 @@ const STILL_OPEN = 'Your previous signing session is still being closed by the p
  * The provider is never called while a row lock is held:
  * 1. one short transaction (envelope, then signer locked) reserves the round: a STARTING row, which the
  *    partial unique index counts as the signer's one live session;
- * 2. after its commit the session is created and each document uploaded; each answer is written to the
- *    reservation as it comes (the session id first);
+ * 2. after its commit the session is created and each document uploaded; the answers (session, uploads) are
+ *    written to the reservation together once all are in;
  * 3. a second short transaction (no envelope lock) marks the round STARTED; only then is its sign page handed
  *    to the signer.
  *
@@ -155,8 +155,8 @@ export class StartRoundService {
   }
 
   /**
-   * Creates the session and uploads each document, no lock held, writing each answer to the reservation as
-   * it comes. A provider failure (or running past START_BUDGET_MS) undoes the reservation: a session it
+   * Creates the session and uploads each document, no lock held, then writes the answers to the reservation
+   * in one statement. A provider failure (or running past START_BUDGET_MS) undoes the reservation: a session it
    * made was never handed out and dies unseen.
    */
   private async callProvider(manager: EntityManager, { round, envelope, signer }: Plan): Promise<void> {
@@ -174,7 +174,6 @@ export class StartRoundService {
       );
       // From here the session is known: its own 30 minutes replace the reservation's deadline.
       Object.assign(round, { sessionId: session.sessionId, checkId: session.checkId, expiresAt: new Date(startedAt + PROVIDER_SESSION_MS) });
-      await rounds.update({ id: round.id }, { sessionId: round.sessionId, checkId: round.checkId, expiresAt: round.expiresAt });
       for (const { document, previous } of inputs) {
         withinBudget();
         const input = previous ?? document.content;
@@ -191,9 +190,11 @@ export class StartRoundService {
             inputSignatures: previous ? verifyCmsSync(previous).signatures.map(signatureFingerprint) : [],
           },
         ];
-        await rounds.update({ id: round.id }, { uploads: round.uploads });
       }
       withinBudget();
+      // One write once every answer is in. A reservation without them all is never handed out (see above), so
+      // writing each answer as it came would change nothing a later press decides.
+      await rounds.update({ id: round.id }, { sessionId: round.sessionId, checkId: round.checkId, expiresAt: round.expiresAt, uploads: round.uploads });
     } catch (error) {
       await rounds.delete({ id: round.id, status: 'STARTING' });
       // Recorded in a transaction of its own: the audit trail keeps the failed call.
