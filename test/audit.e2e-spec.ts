@@ -121,6 +121,32 @@ describe('audit trail: append-only, hash-chained per envelope', () => {
     }
   });
 
+  it('writes a change and the events that record it in one statement: both or neither, tried again past concurrent appenders', async () => {
+    const envelopeId = randomUUID();
+    // The change: a provider webhook receipt, kept once per key (as the webhook receiver does).
+    const receive = (key: string) =>
+      audit.appendWithChange<{ fresh: boolean }>([{ organisationId: acme.id, envelopeId, type: 'provider.webhook_received', actor: { kind: 'provider', id: 's' }, data: { key } }], {
+        ctes: `receipt AS (INSERT INTO provider_webhook_receipt (organisation_id, webhook_id, session_id) VALUES ($5, $6, 's') ON CONFLICT DO NOTHING RETURNING webhook_id)`,
+        decidedBy: 'receipt',
+        select: 'EXISTS (SELECT 1 FROM receipt) AS fresh',
+        params: [acme.id, key],
+      });
+    const keys = Array.from({ length: 10 }, () => randomUUID());
+    const results = await Promise.all([
+      ...keys.map(receive),
+      ...keys.slice(0, 4).map(receive), // duplicates: no second receipt, no second event
+      ...Array.from({ length: 6 }, (_, i) => append({ envelopeId, type: 'provider.call', actor: { kind: 'system' }, data: { i } })),
+    ]);
+    expect(results.slice(0, 14).filter((result) => (result as { fresh: boolean }).fresh)).toHaveLength(10);
+    const res = await trail(envelopeId).expect(200);
+    expect(res.body.chainValid).toBe(true);
+    const events = res.body.events as { seq: number; type: string; data: { key?: string } }[];
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'provider.webhook_received').map((e) => e.data.key).sort()).toEqual([...keys].sort());
+    const [{ n }] = (await t.db.query(`SELECT count(*)::int AS n FROM provider_webhook_receipt WHERE webhook_id = ANY($1)`, [keys])) as { n: number }[];
+    expect(n).toBe(10);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE at the database level', async () => {
     const envelopeId = await envelopeWithEvents(2);
     await expect(t.db.query(`UPDATE audit_event SET data = '{"title":"Forged"}' WHERE envelope_id = $1`, [envelopeId])).rejects.toThrow(

@@ -10,7 +10,6 @@ import { JOB_SCHEMA, JobsService } from '../jobs/jobs.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
 import { CheckRoundService } from '../signing-rounds/check-round.service.js';
 import type { RoundWithSession } from '../signing-rounds/signing-round.entity.js';
-import { ArchiveFile } from './archive-file.entity.js';
 import { ROUND_ARCHIVE_QUEUE, type RoundArchiveJob } from '../signing-rounds/round-archive-job.js';
 import { readCopyIdentity } from './domain/document-id.js';
 import { safeUnzip, UnsafeArchiveError, type UnzipLimits } from './domain/safe-unzip.js';
@@ -41,6 +40,17 @@ const INTAKE_SQL = `
   SELECT r.organisation_id AS "organisationId", r.envelope_id AS "envelopeId", r.session_id AS "sessionId", r.check_id AS "checkId", r.uploads,
          COALESCE(i.id, a.id) AS archive_id, COALESCE(i.status, a.status) AS archive_status
     FROM round r LEFT JOIN inserted i ON true LEFT JOIN round_archive a ON a.round_id = r.id`;
+
+/**
+ * The archive kept: $5 status, $6 zip, $7 its SHA-256, $8 its size, $9 the refusal, $10 the archive row (the
+ * round's archive files then take $11 to $15, their contents from KEPT_PARAMS on).
+ */
+const KEPT_CTES = `
+  stored AS (
+    UPDATE round_archive SET status = $5, zip = $6, sha256 = $7, size = $8, refusal = $9, stored_at = now()
+     WHERE id = $10 AND status = 'PENDING'
+    RETURNING id)`;
+const KEPT_PARAMS = 16;
 
 /** Most files listed one by one in the audit event (the event's data is capped); the archive's hash covers them all. */
 const AUDITED_FILES = 100;
@@ -209,50 +219,57 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
       this.logger.warn({ roundId, reason: error.reason }, 'provider archive refused as unsafe to unpack; its bytes are kept');
     }
 
-    await this.db.transaction(async (manager) => {
-      const digest = sha256Hex(zip);
-      // Row-locked and re-checked by the UPDATE itself: nothing back when another run finished first.
-      const [stored] = (await manager.query(
-        `UPDATE round_archive SET status = $2, zip = $3, sha256 = $4, size = $5, refusal = $6, stored_at = now() WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-        [pending.id, refusal ? 'REFUSED' : 'STORED', Buffer.from(zip), digest, zip.length, refusal],
-      )) as [{ id: string }[], number];
-      if (!stored.length) return;
-      if (files.length) {
-        await manager.getRepository(ArchiveFile).insert(
-          files.map((file) => ({
-            archiveId: pending.id,
+    const digest = sha256Hex(zip);
+    // The archive, its files and the audit event (the archive's hash joins the chain: an evidence pack's
+    // archives are checked against it) in one statement, all or nothing. Nothing written when another run
+    // kept the archive first: the UPDATE re-checks PENDING under its row lock.
+    const contents = files.map((_, i) => `$${KEPT_PARAMS + i}::bytea`);
+    await this.audit.appendWithChange(
+      [
+        {
+          organisationId: round.organisationId,
+          envelopeId: round.envelopeId,
+          type: refusal ? 'round.archive_refused' : 'round.archive_stored',
+          actor: { kind: 'provider', id: round.sessionId },
+          data: {
             roundId: round.id,
-            organisationId: round.organisationId,
-            envelopeId: round.envelopeId,
-            documentId: file.documentId,
+            sessionId: round.sessionId,
             checkId: round.checkId,
-            name: file.name,
-            type: file.type,
-            providerDocumentId: file.providerDocumentId,
-            sha256: file.sha256,
-            size: file.bytes.length,
-            content: Buffer.from(file.bytes),
-          })),
-        );
-      }
-      // The archive's hash joins the audit chain: an evidence pack's archives are checked against it.
-      await this.audit.append(manager, {
-        organisationId: round.organisationId,
-        envelopeId: round.envelopeId,
-        type: refusal ? 'round.archive_refused' : 'round.archive_stored',
-        actor: { kind: 'provider', id: round.sessionId },
-        data: {
-          roundId: round.id,
-          sessionId: round.sessionId,
-          checkId: round.checkId,
-          sha256: digest,
-          size: zip.length,
-          ...(refusal ? { refusal } : {}),
-          fileCount: files.length,
-          files: files.slice(0, AUDITED_FILES).map((f) => ({ name: f.name, sha256: f.sha256, size: f.bytes.length, documentId: f.documentId, providerDocumentId: f.providerDocumentId })),
+            sha256: digest,
+            size: zip.length,
+            ...(refusal ? { refusal } : {}),
+            fileCount: files.length,
+            files: files.slice(0, AUDITED_FILES).map((f) => ({ name: f.name, sha256: f.sha256, size: f.bytes.length, documentId: f.documentId, providerDocumentId: f.providerDocumentId })),
+          },
         },
-      });
-    });
+      ],
+      {
+        ctes: `${KEPT_CTES},
+          contents AS (SELECT * FROM unnest(ARRAY[${contents.join(', ')}]::bytea[]) WITH ORDINALITY AS c(content, n)),
+          files AS (
+            INSERT INTO archive_file (archive_id, round_id, organisation_id, envelope_id, document_id, check_id, name, type, provider_document_id, sha256, size, content)
+            SELECT stored.id, $11, $12, $13, f.document_id, $14, f.name, f.type, f.provider_document_id, f.sha256, octet_length(c.content), c.content
+              FROM stored, ROWS FROM (jsonb_to_recordset($15::jsonb) AS (document_id uuid, name text, type text, provider_document_id text, sha256 text)) WITH ORDINALITY AS f(document_id, name, type, provider_document_id, sha256, n)
+              JOIN contents c USING (n)
+            RETURNING id)`,
+        decidedBy: 'stored',
+        select: '(SELECT count(*) FROM files) AS files',
+        params: [
+          refusal ? 'REFUSED' : 'STORED',
+          Buffer.from(zip),
+          digest,
+          zip.length,
+          refusal,
+          pending.id,
+          round.id,
+          round.organisationId,
+          round.envelopeId,
+          round.checkId,
+          JSON.stringify(files.map((f) => ({ document_id: f.documentId, name: f.name, type: f.type, provider_document_id: f.providerDocumentId, sha256: f.sha256 }))),
+          ...files.map((f) => Buffer.from(f.bytes)),
+        ],
+      },
+    );
     this.logger.log({ roundId, files: files.length, refused: refusal !== null }, 'provider archive kept');
   }
 

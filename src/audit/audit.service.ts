@@ -46,16 +46,12 @@ const MAX_DATA_BYTES = 64 * 1024;
 const MAX_APPEND_ATTEMPTS = 50;
 
 /**
- * Appends events to one envelope's chain in one statement: $1 organisation, $2 envelope, $3 the events in order
- * (type, actor, ip, user_agent, data, created_at, and the canonical JSON `before`/`after` the seq), $4 the
- * genesis hash. The chain CTE numbers, links and hashes them after the newest event (`prev_hash || canonical
- * JSON`). The first event claims its seq with ON CONFLICT DO NOTHING; the others are inserted only when that
- * claim succeeded, so the statement writes all of them or none: whoever holds seq n+1 (inserted, not yet
- * committed) makes every appender that read n as the newest wait on it, and no appender can read n+1 as the
- * newest while it is uncommitted. No row back: the seq was taken meanwhile.
+ * The CTEs that number, link and hash one envelope's events after its newest: $1 organisation, $2 envelope,
+ * $3 the events in order (type, actor, ip, user_agent, data, created_at, and the canonical JSON `before`/`after`
+ * the seq), $4 the genesis hash. Each hash is `sha256(prev_hash || canonical JSON)`, the JSON built here around
+ * the seq the database chose.
  */
-const APPEND_SQL = `
-  WITH RECURSIVE
+const CHAIN_CTES = `
   input AS (
     SELECT * FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (type text, actor jsonb, ip text, user_agent text, data jsonb, created_at timestamptz, before text, after text))
       WITH ORDINALITY AS i(type, actor, ip, user_agent, data, created_at, before, after, n)
@@ -72,21 +68,60 @@ const APPEND_SQL = `
     UNION ALL
     SELECT i.n, c.seq + 1, c.hash, encode(sha256(convert_to(c.hash || i.before || (c.seq + 1)::text || i.after, 'UTF8')), 'hex')
       FROM chain c JOIN input i ON i.n = c.n + 1
-  ),
-  claim AS (
-    INSERT INTO audit_event (organisation_id, envelope_id, seq, type, actor, ip, user_agent, data, created_at, prev_hash, hash)
-    SELECT $1, $2, c.seq, i.type, i.actor, i.ip, i.user_agent, i.data, i.created_at, c.prev_hash, c.hash
-      FROM chain c JOIN input i USING (n) WHERE c.n = 1
+  )`;
+
+const INSERT_CHAINED = `
+  INSERT INTO audit_event (organisation_id, envelope_id, seq, type, actor, ip, user_agent, data, created_at, prev_hash, hash)
+  SELECT $1, $2, c.seq, i.type, i.actor, i.ip, i.user_agent, i.data, i.created_at, c.prev_hash, c.hash
+    FROM chain c JOIN input i USING (n)`;
+
+/**
+ * Inside a transaction: the events in one statement, all or none. The first claims its seq with ON CONFLICT
+ * DO NOTHING (a conflict must not abort the caller's transaction); the others are inserted only when that
+ * claim succeeded. Whoever holds seq n+1 (inserted, not yet committed) makes every appender that read n as the
+ * newest wait on it, and none can read n+1 as the newest while it is uncommitted, so the others never
+ * conflict. No row back: the seq was taken meanwhile.
+ */
+const APPEND_SQL = `
+  WITH RECURSIVE ${CHAIN_CTES},
+  claim AS (${INSERT_CHAINED} WHERE c.n = 1
     ON CONFLICT ON CONSTRAINT audit_event_envelope_seq_key DO NOTHING
     RETURNING seq, prev_hash, hash
   ),
-  rest AS (
-    INSERT INTO audit_event (organisation_id, envelope_id, seq, type, actor, ip, user_agent, data, created_at, prev_hash, hash)
-    SELECT $1, $2, c.seq, i.type, i.actor, i.ip, i.user_agent, i.data, i.created_at, c.prev_hash, c.hash
-      FROM chain c JOIN input i USING (n) WHERE c.n > 1 AND EXISTS (SELECT 1 FROM claim)
+  rest AS (${INSERT_CHAINED} WHERE c.n > 1 AND EXISTS (SELECT 1 FROM claim)
     RETURNING seq, prev_hash, hash
   )
   SELECT seq, prev_hash, hash FROM claim UNION ALL SELECT seq, prev_hash, hash FROM rest ORDER BY seq`;
+
+/**
+ * Outside a transaction: the caller's change (its CTEs) and the events that record it, in one statement,
+ * the events only when the change's deciding CTE returned a row. No ON CONFLICT: another appender taking the
+ * seq first fails the whole statement, the change with it, and it is tried again.
+ */
+function appendWithChangeSql(change: { ctes: string; decidedBy: string; select: string }): string {
+  return `
+  WITH RECURSIVE ${CHAIN_CTES},
+  ${change.ctes},
+  appended AS (${INSERT_CHAINED} WHERE EXISTS (SELECT 1 FROM ${change.decidedBy})
+    RETURNING seq, prev_hash, hash
+  )
+  SELECT ${change.select}, (SELECT COALESCE(jsonb_agg(to_jsonb(a) ORDER BY a.seq), '[]') FROM appended a) AS appended_events`;
+}
+
+/** Postgres: unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * A change written with the events that record it (AuditService.appendWithChange). `ctes`: the caller's
+ * `name AS (…)` CTEs, their parameters numbered from $5 (`params` in order); `decidedBy`: the CTE whose rows
+ * say the change happened; `select`: what the statement answers (expressions over the CTEs, one row).
+ */
+export interface AuditedChange {
+  ctes: string;
+  decidedBy: string;
+  select: string;
+  params: unknown[];
+}
 
 /** An entry as hashed and stored: its content fixed (time included) when it was appended. */
 interface PreparedEntry {
@@ -139,36 +174,41 @@ export class AuditService {
   }
 
   /**
+   * Outside a transaction: makes `change` and appends `entries` (of one envelope) that record it, in one
+   * statement, so both happen or neither; no event when the change's deciding CTE returned no row. Answers the
+   * statement's row (`change.select`). `manager`: a connection of the caller's (not in a transaction).
+   */
+  async appendWithChange<T extends object>(entries: AuditEntry[], change: AuditedChange, manager: EntityManager = this.db.manager): Promise<T> {
+    // A failed statement inside a transaction would abort it, so the retry below needs none.
+    if (manager.queryRunner?.isTransactionActive) throw new Error('AuditService.appendWithChange runs outside a transaction');
+    const prepared = entries.map(prepare);
+    if (new Set(prepared.map((entry) => entry.content.envelopeId)).size !== 1) throw new Error('appendWithChange takes the events of one envelope');
+    const sql = appendWithChangeSql(change);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row] = (await manager.query(sql, [...chainParams(prepared), ...change.params])) as (T & { appended_events: AppendedRow[] })[];
+        const { appended_events: appended, ...answer } = row;
+        if (appended.length) checkHashes(prepared, appended);
+        return answer as unknown as T;
+      } catch (error) {
+        const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
+        if (driverError?.code !== UNIQUE_VIOLATION || driverError.constraint !== 'audit_event_envelope_seq_key') throw error;
+        // Another transaction appended to this envelope and committed first.
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`Audit event of envelope ${prepared[0].content.envelopeId} not appended after ${attempt} attempts`, { cause: error });
+      }
+    }
+  }
+
+  /**
    * Writes one envelope's events with APPEND_SQL, trying again while other transactions take the seq first.
-   * The hashes are recomputed here and must match, so the database and audit-chain.ts never drift.
    */
   private async write(manager: EntityManager, entries: PreparedEntry[]): Promise<void> {
-    const [{ organisationId, content }] = entries;
-    const events = JSON.stringify(
-      entries.map((entry) => ({
-        type: entry.content.type,
-        actor: entry.content.actor,
-        ip: entry.content.ip,
-        user_agent: entry.content.userAgent,
-        data: entry.content.data,
-        created_at: entry.content.createdAt,
-        before: entry.before,
-        after: entry.after,
-      })),
-    );
     for (let attempt = 1; ; attempt++) {
-      const rows = (await manager.query(APPEND_SQL, [organisationId, content.envelopeId, events, GENESIS_HASH])) as { seq: number; prev_hash: string; hash: string }[];
-      if (rows.length === entries.length) {
-        rows.forEach((row, i) => {
-          if (chainHash(row.prev_hash, { ...entries[i].content, seq: row.seq }) !== row.hash) {
-            throw new Error(`Audit event ${row.seq} of envelope ${content.envelopeId} was hashed differently by the database`);
-          }
-        });
-        return;
-      }
-      if (rows.length) throw new Error(`Audit events of envelope ${content.envelopeId}: ${rows.length} of ${entries.length} written`);
+      const rows = (await manager.query(APPEND_SQL, chainParams(entries))) as AppendedRow[];
+      if (rows.length === entries.length) return checkHashes(entries, rows);
+      if (rows.length) throw new Error(`Audit events of envelope ${entries[0].content.envelopeId}: ${rows.length} of ${entries.length} written`);
       // Each retry means another transaction appended to this envelope and committed first.
-      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`Audit event of envelope ${content.envelopeId} not appended after ${attempt} attempts`);
+      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`Audit event of envelope ${entries[0].content.envelopeId} not appended after ${attempt} attempts`);
     }
   }
 
@@ -266,4 +306,35 @@ function prepare(entry: AuditEntry): PreparedEntry {
     createdAt: new Date().toISOString(),
   };
   return { organisationId: entry.organisationId, content, ...canonicalJsonAroundSeq(content) };
+}
+
+interface AppendedRow {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** $1 to $4 of CHAIN_CTES for one envelope's events. */
+function chainParams(entries: PreparedEntry[]): unknown[] {
+  const [{ organisationId, content }] = entries;
+  const events = entries.map((entry) => ({
+    type: entry.content.type,
+    actor: entry.content.actor,
+    ip: entry.content.ip,
+    user_agent: entry.content.userAgent,
+    data: entry.content.data,
+    created_at: entry.content.createdAt,
+    before: entry.before,
+    after: entry.after,
+  }));
+  return [organisationId, content.envelopeId, JSON.stringify(events), GENESIS_HASH];
+}
+
+/** The database's hashes recomputed here must match, so the database and audit-chain.ts never drift. */
+function checkHashes(entries: PreparedEntry[], rows: AppendedRow[]): void {
+  rows.forEach((row, i) => {
+    if (chainHash(row.prev_hash, { ...entries[i].content, seq: row.seq }) !== row.hash) {
+      throw new Error(`Audit event ${row.seq} of envelope ${entries[i].content.envelopeId} was hashed differently by the database`);
+    }
+  });
 }

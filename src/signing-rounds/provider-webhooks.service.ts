@@ -51,33 +51,46 @@ export class ProviderWebhooksService {
     const receiptKey = sha256Hex(webhook.rawBody);
     const webhookId = webhook.webhookId?.slice(0, 200) ?? null;
 
-    const result = await this.db.transaction(async (manager) => {
-      // The receipt and the session's round in one statement.
-      const [{ fresh, ...round }] = (await manager.query(
-        `WITH receipt AS (
-           INSERT INTO provider_webhook_receipt (organisation_id, webhook_id, session_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING webhook_id)
-         SELECT EXISTS (SELECT 1 FROM receipt) AS fresh, r.id, r.organisation_id AS "organisationId", r.envelope_id AS "envelopeId", r.status
-           FROM (SELECT 1) AS one LEFT JOIN signing_round r ON r.session_id = $3 AND r.organisation_id = $1`,
-        [webhook.organisationId, receiptKey, sessionId],
-      )) as ({ fresh: boolean } & ({ id: string; organisationId: string; envelopeId: string; status: RoundStatus } | { id: null }))[];
-      if (!fresh) return 'duplicate' as const;
-      if (round.id === null) return 'unknown-session' as const;
-      await this.audit.append(manager, {
-        organisationId: round.organisationId,
-        envelopeId: round.envelopeId,
-        type: 'provider.webhook_received',
-        actor: { kind: 'provider', id: sessionId as string },
-        ip: webhook.ip,
-        data: { webhookId, roundId: round.id, body: safeJson(webhook.rawBody) },
-      });
-      // A round already over (usually the return page learned it first) has nothing left to ask about.
-      return isOpen(round.status) ? { roundId: round.id } : ('accepted' as const);
-    });
+    const result = await this.record(webhook, sessionId, receiptKey, webhookId);
     if (typeof result === 'string') return { result };
     // Asked after the answer, not before: the provider is not kept waiting on Kezek's own calls to it. If this
     // instance dies first, the round sweep asks within ROUND_POLL_SECONDS; nothing depends on a queued job.
     this.checks.checkInBackground({ roundId: result.roundId, trigger: 'webhook' });
     return { result: 'accepted' };
+  }
+
+  /**
+   * The receipt, and the delivery in the audit trail of the session's round's envelope: one statement, so a
+   * receipt never exists without its event. Answers what is left to do.
+   */
+  private async record(webhook: IncomingProviderWebhook, sessionId: string, receiptKey: string, webhookId: string | null): Promise<'duplicate' | 'unknown-session' | 'accepted' | { roundId: string }> {
+    const [round] = (await this.db.query(
+      `SELECT id, envelope_id AS "envelopeId", status FROM signing_round WHERE session_id = $1 AND organisation_id = $2`,
+      [sessionId, webhook.organisationId],
+    )) as { id: string; envelopeId: string; status: RoundStatus }[];
+    const receipt = (from: number) =>
+      `receipt AS (INSERT INTO provider_webhook_receipt (organisation_id, webhook_id, session_id) VALUES ($${from}, $${from + 1}, $${from + 2}) ON CONFLICT DO NOTHING RETURNING webhook_id)`;
+    const receiptParams = [webhook.organisationId, receiptKey, sessionId];
+    if (!round) {
+      const [{ fresh }] = (await this.db.query(`WITH ${receipt(1)} SELECT EXISTS (SELECT 1 FROM receipt) AS fresh`, receiptParams)) as { fresh: boolean }[];
+      return fresh ? 'unknown-session' : 'duplicate';
+    }
+    const { fresh } = await this.audit.appendWithChange<{ fresh: boolean }>(
+      [
+        {
+          organisationId: webhook.organisationId,
+          envelopeId: round.envelopeId,
+          type: 'provider.webhook_received',
+          actor: { kind: 'provider', id: sessionId },
+          ip: webhook.ip,
+          data: { webhookId, roundId: round.id, body: safeJson(webhook.rawBody) },
+        },
+      ],
+      { ctes: receipt(5), decidedBy: 'receipt', select: 'EXISTS (SELECT 1 FROM receipt) AS fresh', params: receiptParams },
+    );
+    if (!fresh) return 'duplicate';
+    // A round already over (usually the return page learned it first) has nothing left to ask about.
+    return isOpen(round.status) ? { roundId: round.id } : 'accepted';
   }
 }
 

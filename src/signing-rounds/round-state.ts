@@ -80,3 +80,35 @@ export async function stepRound(
   Object.assign(round, columns, extra);
   return step;
 }
+
+/**
+ * A step of a stored round as a `stepped AS (UPDATE …)` CTE, for a caller that writes it in one statement
+ * with the audit events recording it (AuditService.appendWithChange): the round moves only while still in
+ * `ifStatus` (`stepped` has its row then). Parameters are numbered from `from`. `written()` brings `round` up
+ * to date once the statement said the step was written.
+ */
+export function roundStepChange(round: SigningRound, event: RoundEvent, ifStatus: SigningRound['status'], from: number) {
+  const step = stepMachine<RoundContext, RoundEffect>(signingRoundMachine, readRoundState(round), event);
+  const columns = roundColumns(step.state);
+  const p = (i: number) => `$${from + i}`;
+  return {
+    step,
+    cte: `stepped AS (
+      UPDATE signing_round SET machine_state = ${p(0)}::jsonb, machine_version = ${p(1)}, status = ${p(2)}, failure_reason = ${p(3)},
+             rejection_reason = ${p(4)}, rejection_message = ${p(5)}, finished_at = ${p(6)}::timestamptz
+       WHERE id = ${p(7)} AND status = ${p(8)}
+      RETURNING id)`,
+    params: [
+      JSON.stringify(columns.machineState),
+      columns.machineVersion,
+      columns.status,
+      columns.failureReason,
+      columns.rejectionReason,
+      columns.rejectionMessage,
+      columns.finishedAt,
+      round.id,
+      ifStatus,
+    ],
+    written: () => Object.assign(round, columns),
+  };
+}

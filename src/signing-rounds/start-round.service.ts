@@ -21,7 +21,7 @@ import { signatureFingerprint } from './domain/round-verdict.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
 import { roundInputs } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
-import { insertRound, stepRound } from './round-state.js';
+import { insertRound, roundStepChange, stepRound } from './round-state.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 
@@ -42,8 +42,8 @@ const STILL_OPEN = 'Your previous signing session is still being closed by the p
  *    partial unique index counts as the signer's one live session;
  * 2. after its commit the session is created and each document uploaded; the answers (session, uploads) are
  *    written to the reservation together once all are in;
- * 3. a second short transaction (no envelope lock) marks the round STARTED; only then is its sign page handed
- *    to the signer.
+ * 3. one more statement (no transaction, no envelope lock) marks the round STARTED together with its
+ *    `round.started` event; only then is its sign page handed to the signer.
  *
  * Presses of one signer are serialised by RoundStartLocks (an advisory lock, no row lock): a concurrent press
  * waits, then finds the session. The lock dies with a crashed process, so a press that takes it and finds a
@@ -203,29 +203,37 @@ export class StartRoundService {
     }
   }
 
-  /** The second short transaction: the reservation becomes STARTED, and its session may be handed out. */
+  /**
+   * The second write, one statement on the lock's connection (no transaction, no envelope lock): the
+   * reservation becomes STARTED, with its audit event, and its session may be handed out. Only a reservation
+   * still STARTING is handed out: nothing but a press holding this signer's start lock moves a STARTING round
+   * (checks take open rounds only), and the condition keeps that true should it ever change.
+   */
   private async complete(manager: EntityManager, round: SigningRound, actor: Actor, resumed: boolean): Promise<void> {
-    await manager.transaction(async (tx) => {
-      // Only a reservation still STARTING is handed out. No envelope lock: nothing but a press holding this
-      // signer's start lock moves a STARTING round (checks take open rounds only), the condition keeps that
-      // true should it ever change, and the audit trail orders concurrent appends itself.
-      if (!(await stepRound(tx, round, { type: 'SESSION_STARTED' }, {}, { ifStatus: 'STARTING' }))) throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
-      await this.audit.append(tx, {
-        organisationId: round.organisationId,
-        envelopeId: round.envelopeId,
-        type: 'round.started',
-        actor: { kind: 'signer', id: round.signerId },
-        ip: actor.ip,
-        userAgent: actor.userAgent,
-        data: {
-          roundId: round.id,
-          attempt: round.attempt,
-          sessionId: round.sessionId,
-          checkId: round.checkId,
-          uploads: round.uploads.map(({ documentId, providerDocumentId, inputSha256 }) => ({ documentId, providerDocumentId, inputSha256 })),
-          ...(resumed ? { resumed: true } : {}),
+    const change = roundStepChange(round, { type: 'SESSION_STARTED' }, 'STARTING', 5);
+    const { stepped } = await this.audit.appendWithChange<{ stepped: boolean }>(
+      [
+        {
+          organisationId: round.organisationId,
+          envelopeId: round.envelopeId,
+          type: 'round.started',
+          actor: { kind: 'signer', id: round.signerId },
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+          data: {
+            roundId: round.id,
+            attempt: round.attempt,
+            sessionId: round.sessionId,
+            checkId: round.checkId,
+            uploads: round.uploads.map(({ documentId, providerDocumentId, inputSha256 }) => ({ documentId, providerDocumentId, inputSha256 })),
+            ...(resumed ? { resumed: true } : {}),
+          },
         },
-      });
-    });
+      ],
+      { ctes: change.cte, decidedBy: 'stepped', select: 'EXISTS (SELECT 1 FROM stepped) AS stepped', params: change.params },
+      manager,
+    );
+    if (!stepped) throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
+    change.written();
   }
 }
