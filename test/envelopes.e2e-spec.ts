@@ -131,7 +131,8 @@ describe('envelopes: multi-signer orchestration', () => {
     let view = await drive.get(created.id);
     expect(view.status).toBe('IN_PROGRESS');
     expect(view.signers[0]).toMatchObject({ status: 'ACTIVE', attempts: 1 });
-    expect(view.signers[0].rounds[0]).toMatchObject({ status: 'CANCELED', failureReason: 'LIVENESS' });
+    // What the redirect said is kept on the round, a hint beside the provider's answer.
+    expect(view.signers[0].rounds[0]).toMatchObject({ status: 'CANCELED', failureReason: 'LIVENESS', redirectStatus: 'False' });
     await drive.round(created.id, 0);
     view = await drive.waitForStatus(created.id, 'COMPLETED');
     expect(view.signers[0].rounds.map((r) => r.status)).toEqual(['CANCELED', 'FINISHED']);
@@ -170,6 +171,9 @@ describe('envelopes: multi-signer orchestration', () => {
     expect(a.headers.location).toBe(b.headers.location);
     const view = await drive.get(created.id);
     expect(view.signers[0].rounds).toHaveLength(1);
+    // Both presses let go of the signer's start lock before their connections went back to the pool.
+    const [{ held }] = await t.db.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+    expect(held).toBe(0);
   });
 
   it('refuses bad input with a coded 4xx and writes nothing', async () => {

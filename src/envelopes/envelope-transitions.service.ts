@@ -52,15 +52,22 @@ export class EnvelopeTransitionsService {
     this.box = new SecretBox(config.secretsKey);
   }
 
-  /** Locks the organisation's envelope for the rest of the transaction; 404 for another organisation's id. */
+  /**
+   * Locks the organisation's envelope for the rest of the transaction; 404 for another organisation's id. A
+   * transaction that locks an envelope changes it, and changes emit events: the same statement reads the
+   * organisation's webhook endpoints for them.
+   */
   async lock(manager: EntityManager, organisationId: string, envelopeId: string): Promise<Envelope> {
-    const envelope = await manager
+    const { entities, raw } = await manager
       .getRepository(Envelope)
       .createQueryBuilder('e')
-      .setLock('pessimistic_write')
+      .addSelect(this.webhooks.endpointsColumn('e.organisation_id'), 'webhook_endpoints')
+      .setLock('pessimistic_write', undefined, ['e'])
       .where('e.id = :envelopeId AND e.organisation_id = :organisationId', { envelopeId, organisationId })
-      .getOne();
+      .getRawAndEntities<{ webhook_endpoints: { id: string; eventTypes: string[] }[] }>();
+    const [envelope] = entities;
     if (!envelope) throw new AppError('ENVELOPE_NOT_FOUND', `Envelope ${envelopeId} not found`);
+    this.webhooks.knownEndpoints(manager, organisationId, raw[0].webhook_endpoints);
     return envelope;
   }
 

@@ -7,6 +7,7 @@ import { sha256Hex } from '../common/crypto/sha256.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import type { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
@@ -32,7 +33,7 @@ const RETRY_AFTER_MS = 5000;
 export class CheckRoundService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Signing');
   /** The check of each round running in this instance, so the next one waits for it (see checkRound). */
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<CheckedRound | undefined>>();
   /** Told of each round a check here saw FINISHED, once that has committed. */
   private readonly finishedListeners: ((roundId: string) => void)[] = [];
 
@@ -81,22 +82,26 @@ export class CheckRoundService implements BeforeApplicationShutdown {
    * changes nothing, is a no-op. Provider trouble is retried with backoff, never given up on while the
    * round is live.
    */
-  async checkRound(job: RoundCheckJob, known?: KnownRound): Promise<void> {
+  async checkRound(job: RoundCheckJob, known?: KnownRound): Promise<CheckedRound | undefined> {
     // The webhook, the return page and a poll usually ask about a round within milliseconds of each other.
     // Checked one after the other here, the first learns the outcome (provider calls, CMS verification) and
     // the rest find the round closed with one read; across instances the envelope lock keeps them correct.
     const previous = this.running.get(job.roundId);
     // `known`: the round as the caller just read it, worth nothing once another check ran before this one.
-    const current = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.check(job, previous ? undefined : known));
+    // A round the previous check closed needs no read: its outcome is this one's.
+    const current = (previous ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .then((before) => (before && !isOpen(before.round.status) ? before : this.check(job, previous ? undefined : known)));
     this.running.set(job.roundId, current);
     try {
-      await current;
+      return await current;
     } finally {
       if (this.running.get(job.roundId) === current) this.running.delete(job.roundId);
     }
   }
 
-  private async check(job: RoundCheckJob, known?: KnownRound): Promise<void> {
+  /** Answers the envelope and the round as this check's transaction left them; undefined when it ran none. */
+  private async check(job: RoundCheckJob, known?: KnownRound): Promise<CheckedRound | undefined> {
     const found = known ?? (await this.roundWithSignerIin(job.roundId));
     if (!found) return;
     const { round, signerIin } = found;
@@ -120,11 +125,11 @@ export class CheckRoundService implements BeforeApplicationShutdown {
     }
 
     // The events this transaction records (the round's, the envelope's, a merged group's) are written together.
-    const finished = await this.db.transaction((manager) => this.audit.batch(manager, async () => {
+    const { finished, checked: outcome } = await this.db.transaction((manager) => this.audit.batch(manager, async (): Promise<{ finished: boolean; checked?: CheckedRound }> => {
       const envelope = await this.transitions.lock(manager, round.organisationId, round.envelopeId);
       if (!observation.event) {
         await manager.getRepository(SigningRound).update({ id: round.id, status: round.status }, { lastCheckedAt: new Date(), checkFailures: 0 });
-        return false;
+        return { finished: false };
       }
       const checked = { lastCheckedAt: new Date(), checkFailures: 0 };
       // Written only if the round is still as read (an open round's snapshot changes only with its status), so
@@ -135,10 +140,10 @@ export class CheckRoundService implements BeforeApplicationShutdown {
         // It closed the round (nothing left to do here), or took it from STARTED to PROCESS, which this
         // observation still concludes: stepped from the round as it is now.
         const current = await manager.getRepository(SigningRound).findOneByOrFail({ id: round.id });
-        if (!isOpen(current.status)) return false;
+        if (!isOpen(current.status)) return { finished: false };
         from = current.status;
         step = await stepRound(manager, current, observation.event, checked, { ifStatus: from });
-        if (!step) return false;
+        if (!step) return { finished: false };
         Object.assign(round, current);
       }
       const status = round.status;
@@ -172,11 +177,12 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       });
       const accepted = new Map((observation.documents ?? []).map((document) => [document.documentId, new Uint8Array(document.cms)]));
       for (const effect of step.effects) await this.outcome.carryOut(manager, envelope, round, effect, accepted);
-      return status === 'FINISHED';
+      return { finished: status === 'FINISHED', checked: { envelope, round } };
     }));
     this.webhooks.wakeDeliveries();
     // The provider's archive of the signed copies is fetched and kept once the round has committed.
     if (finished) for (const listener of this.finishedListeners) listener(round.id);
+    return outcome;
   }
 
   /** The round with its signer's IIN (what the returned certificates must name), in one statement. */
@@ -190,6 +196,12 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       .getRawAndEntities<{ signer_iin: string }>();
     return entities[0] ? { round: entities[0], signerIin: raw[0].signer_iin } : null;
   }
+}
+
+/** A round stepped by a check, and its envelope, as the check's transaction left them. */
+export interface CheckedRound {
+  envelope: Envelope;
+  round: SigningRound;
 }
 
 /** A round as its caller just read it, with its signer's IIN. */

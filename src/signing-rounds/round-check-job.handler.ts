@@ -12,6 +12,8 @@ export class RoundCheckJobHandler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<RoundCheckJob>({ name: ROUND_CHECK_QUEUE, retryLimit: 10, retryDelaySeconds: 2, concurrency: 4 }, (job) => this.checks.checkRound(job));
+    this.jobs.register<RoundCheckJob>({ name: ROUND_CHECK_QUEUE, retryLimit: 10, retryDelaySeconds: 2, concurrency: 4 }, async (job) => {
+      await this.checks.checkRound(job);
+    });
   }
 }

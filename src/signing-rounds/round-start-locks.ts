@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { holdingAdvisoryLock } from '../database/advisory-lock.js';
+
+/** A press's hold on the signer's start lock (see RoundStartLocks.press). */
+export interface StartLock {
+  /** The SELECT-list expression that takes the lock of the signer whose id is the SQL expression `signerId`. */
+  sql(signerId: string): string;
+  /** Takes the lock of `signerId` in a statement of its own. */
+  take(signerId: string): Promise<void>;
+}
+
+const key = (signerId: string) => `'kezek:round-start:' || ${signerId}::text`;
 
 /**
  * One start at a time per signer, without holding any row lock: a PostgreSQL advisory lock on a connection
@@ -13,8 +22,29 @@ import { holdingAdvisoryLock } from '../database/advisory-lock.js';
 export class RoundStartLocks {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Runs `work` holding the signer's start lock, with a manager on the lock's connection for all its queries. */
-  async holding<T>(signerId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return holdingAdvisoryLock(this.db, `kezek:round-start:${signerId}`, work);
+  /**
+   * Runs `work` on a connection of its own (`manager`, for all its queries), which takes the signer's start
+   * lock either in a statement the press sends anyway (`lock.sql`, in the signer's read) or on its own
+   * (`lock.take`). Whatever it took is released before the connection goes back to the pool, even when the
+   * statement that took it failed.
+   */
+  async press<T>(work: (manager: EntityManager, lock: StartLock) => Promise<T>): Promise<T> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(runner.manager, {
+        sql: (signerId) => `pg_advisory_lock(hashtextextended(${key(signerId)}, 0))`,
+        take: async (signerId) => {
+          await runner.query(`SELECT pg_advisory_lock(hashtextextended(${key('$1::uuid')}, 0))`, [signerId]);
+        },
+      });
+    } finally {
+      try {
+        // Only a broken connection fails this, and its locks went with its session.
+        await runner.query(`SELECT pg_advisory_unlock_all()`);
+      } finally {
+        await runner.release();
+      }
+    }
   }
 }

@@ -39,13 +39,38 @@ export function readRoundState(round: Pick<SigningRound, 'id' | 'machineVersion'
   return round.machineState;
 }
 
-type NewRound = Pick<SigningRound, 'organisationId' | 'envelopeId' | 'signerId' | 'attempt' | 'routingOrder' | 'sessionId' | 'checkId' | 'uploads' | 'expiresAt'>;
+type Reservation = Pick<SigningRound, 'organisationId' | 'envelopeId' | 'signerId' | 'routingOrder' | 'expiresAt'>;
 
-/** A new round in the machine's initial state (STARTING). */
-export async function insertRound(manager: EntityManager, fields: NewRound): Promise<SigningRound> {
+/**
+ * A new round in the machine's initial state (STARTING), numbered after the signer's rounds, in one
+ * statement; null when the signer has an open round (the partial unique index `signing_round_one_live_per_signer`
+ * refuses a second one). The caller holds the envelope lock.
+ */
+export async function reserveRound(manager: EntityManager, fields: Reservation): Promise<SigningRound | null> {
   const start = startMachine<RoundContext, RoundEffect>(signingRoundMachine, { signerId: fields.signerId });
-  const repository = manager.getRepository(SigningRound);
-  return repository.save(repository.create({ ...fields, ...roundColumns(start.state) }));
+  const columns = roundColumns(start.state);
+  const [inserted] = (await manager.query(
+    `INSERT INTO signing_round (organisation_id, envelope_id, signer_id, attempt, routing_order, uploads, expires_at, machine_state, machine_version, status)
+     SELECT $1, $2, $3, (SELECT count(*) + 1 FROM signing_round WHERE signer_id = $3), $4, '[]', $5, $6::jsonb, $7, $8
+     ON CONFLICT (signer_id) WHERE status IN ('STARTING', 'STARTED', 'PROCESS') DO NOTHING
+     RETURNING id, attempt, created_at`,
+    [fields.organisationId, fields.envelopeId, fields.signerId, fields.routingOrder, fields.expiresAt, JSON.stringify(columns.machineState), columns.machineVersion, columns.status],
+  )) as { id: string; attempt: number; created_at: Date }[];
+  if (!inserted) return null;
+  return Object.assign(new SigningRound(), {
+    ...fields,
+    ...columns,
+    id: inserted.id,
+    attempt: inserted.attempt,
+    createdAt: inserted.created_at,
+    sessionId: null,
+    checkId: null,
+    uploads: [],
+    redirectStatus: null,
+    redirectReason: null,
+    lastCheckedAt: null,
+    checkFailures: 0,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
@@ -60,19 +60,31 @@ export class SignerLinksService {
     return this.byToken(token, (query) => query);
   }
 
-  /** The signer pressing "sign", with their identity requirement (null: none) read in the same statement. */
-  async signerForPress(token: string): Promise<{ signer: Signer; identityRequirement: SignerIdentity | null }> {
+  /**
+   * The signer pressing "sign", with their identity requirement (null: none) read in the same statement; on
+   * `manager` when given. `lockUnlessIdentity`: a SELECT-list expression (a lock) the statement evaluates when
+   * the signer has no identity requirement.
+   */
+  async signerForPress(
+    token: string,
+    options: { manager?: EntityManager; lockUnlessIdentity?: string } = {},
+  ): Promise<{ signer: Signer; identityRequirement: SignerIdentity | null }> {
     type Joined = Signer & { identityRequirement: SignerIdentity | null };
-    const { identityRequirement, ...signer } = (await this.byToken(token, (query) =>
-      query.leftJoinAndMapOne('s.identityRequirement', SignerIdentity, 'si', 'si.signer_id = s.id'),
+    const { identityRequirement, ...signer } = (await this.byToken(
+      token,
+      (query) => {
+        query.leftJoinAndMapOne('s.identityRequirement', SignerIdentity, 'si', 'si.signer_id = s.id');
+        return options.lockUnlessIdentity ? query.addSelect(`CASE WHEN si.signer_id IS NULL THEN ${options.lockUnlessIdentity} END`, 'start_lock') : query;
+      },
+      options.manager,
     )) as Joined;
     return { signer: Object.assign(new Signer(), signer), identityRequirement: identityRequirement ?? null };
   }
 
   /** The signer of a well-formed, known link token, with what `join` adds to the query; else 404. */
-  private async byToken(token: string, join: (query: SelectQueryBuilder<Signer>) => SelectQueryBuilder<Signer>): Promise<Signer> {
+  private async byToken(token: string, join: (query: SelectQueryBuilder<Signer>) => SelectQueryBuilder<Signer>, manager: EntityManager = this.db.manager): Promise<Signer> {
     const query = isWellFormedLinkToken(token)
-      ? join(this.db.getRepository(Signer).createQueryBuilder('s')).where('s.link_token_hash = :hash', { hash: hashLinkToken(token) })
+      ? join(manager.getRepository(Signer).createQueryBuilder('s')).where('s.link_token_hash = :hash', { hash: hashLinkToken(token) })
       : null;
     const signer = query ? await query.getOne() : null;
     if (!signer) throw new AppError('SIGNER_LINK_NOT_FOUND', 'This signing link is not valid');
@@ -161,16 +173,19 @@ export class SignerLinksService {
    * open, ask the provider straight away, so the page can show the real outcome. Answers what the page shows.
    */
   async returned(token: string, status: string | undefined, reason: string | undefined): Promise<ReturnView> {
-    const before = await this.returnState(token);
+    const redirect = { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null };
+    const before = await this.returnState(token, redirect);
     const round = before.rounds[0];
     if (!round) return before;
-    Object.assign(round, { redirectStatus: status?.slice(0, 20) ?? null, redirectReason: reason?.slice(0, 50) ?? null });
-    await this.db.getRepository(SigningRound).update({ id: round.id }, { redirectStatus: round.redirectStatus, redirectReason: round.redirectReason });
     // Already closed (usually by the provider's webhook): the signer and the round were read together, so the
     // page can show them as they are.
     if (!isOpen(round.status)) return before;
     try {
-      await this.checks.checkRound({ roundId: round.id, trigger: 'return' }, { round, signerIin: before.signer.iin });
+      const checked = await this.checks.checkRound({ roundId: round.id, trigger: 'return' }, { round, signerIin: before.signer.iin });
+      // This check's own transaction: the envelope as it left it, and the round stepped in place. The page
+      // needs the signer's status only, which the envelope's machine has.
+      const signerStatus = checked?.envelope.machineState.context.signers.find((slot) => slot.id === before.signer.id)?.status;
+      if (checked && signerStatus) return { envelope: checked.envelope, signer: Object.assign(before.signer, { status: signerStatus }), rounds: [checked.round] };
     } catch (error) {
       // The page says "being confirmed"; the background check carries on.
       this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');
@@ -181,21 +196,29 @@ export class SignerLinksService {
 
   /**
    * The signer of a link token, its envelope and its latest round with a provider session (a reservation still
-   * starting has none), in one statement: one snapshot, so the signer's status and the round's agree.
+   * starting has none), in one statement: one snapshot, so the signer's status and the round's agree. With
+   * `redirect`, the same statement keeps it on that round (the round read is from before; it is set here).
    */
-  private async returnState(token: string): Promise<ReturnView> {
+  private async returnState(token: string, redirect?: Pick<SigningRound, 'redirectStatus' | 'redirectReason'>): Promise<ReturnView> {
     type Joined = Signer & { envelope: Envelope; latestRound: SigningRound | null };
-    const found = (await this.byToken(token, (query) =>
-      query
+    const latestRoundOf = (signer: string) =>
+      `(SELECT lr.id FROM signing_round lr WHERE lr.signer_id = ${signer} AND lr.session_id IS NOT NULL ORDER BY lr.created_at DESC LIMIT 1)`;
+    const found = (await this.byToken(token, (query) => {
+      if (redirect) {
+        query
+          .addCommonTableExpression(
+            `UPDATE signing_round SET redirect_status = :redirectStatus, redirect_reason = :redirectReason
+              WHERE id = ${latestRoundOf('(SELECT rs.id FROM signer rs WHERE rs.link_token_hash = :hash)')} RETURNING id`,
+            'redirected',
+          )
+          .setParameters(redirect);
+      }
+      return query
         .innerJoinAndMapOne('s.envelope', Envelope, 'e', 'e.id = s.envelope_id AND e.organisation_id = s.organisation_id')
-        .leftJoinAndMapOne(
-          's.latestRound',
-          SigningRound,
-          'r',
-          'r.id = (SELECT lr.id FROM signing_round lr WHERE lr.signer_id = s.id AND lr.session_id IS NOT NULL ORDER BY lr.created_at DESC LIMIT 1)',
-        ),
-    )) as Joined;
+        .leftJoinAndMapOne('s.latestRound', SigningRound, 'r', `r.id = ${latestRoundOf('s.id')}`);
+    })) as Joined;
     const { envelope, latestRound, ...signer } = found;
+    if (latestRound && redirect) Object.assign(latestRound, redirect);
     return { envelope, signer: Object.assign(new Signer(), signer), rounds: latestRound ? [latestRound] : [] };
   }
 }

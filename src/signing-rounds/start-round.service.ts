@@ -16,12 +16,12 @@ import { ProviderCredentialsService } from '../organisations/provider-credential
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { IdentityStepService } from '../identity/identity-step.service.js';
 import { CheckRoundService } from './check-round.service.js';
-import { isFinal, isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
+import { isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
 import { signatureFingerprint } from './domain/round-verdict.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
 import { roundInputs } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
-import { insertRound, roundStepChange, stepRound } from './round-state.js';
+import { reserveRound, roundStepChange, stepRound } from './round-state.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 
@@ -74,19 +74,22 @@ export class StartRoundService {
   ) {}
 
   async startSigning(token: string, actor: Actor, options: { webView?: boolean } = {}): Promise<string> {
-    const { signer: found, identityRequirement } = await this.links.signerForPress(token);
     const redirectUrl = this.config.publicUrl(`/s/${token}/return${options.webView ? '?web_view=true' : ''}`);
-    // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
-    const detour = await this.identity.detour(found, {
-      returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
-      language: async () => (await this.db.getRepository(Envelope).findOneByOrFail({ id: found.envelopeId })).language,
-      inSigningSession: () => this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) }),
-      actor,
-      requirement: identityRequirement,
-    });
-    if (detour) return detour;
-
-    const plan = await this.locks.holding(found.id, async (manager) => {
+    const started = await this.locks.press(async (manager, lock): Promise<{ detour: string } | { plan: Plan; found: Signer }> => {
+      // A signer with no identity step takes the start lock in this read; one with it, once past it.
+      const { signer: found, identityRequirement } = await this.links.signerForPress(token, { manager, lockUnlessIdentity: lock.sql('s.id') });
+      if (identityRequirement) {
+        // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
+        const detour = await this.identity.detour(found, {
+          returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
+          language: async () => (await this.db.getRepository(Envelope).findOneByOrFail({ id: found.envelopeId })).language,
+          inSigningSession: () => this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) }),
+          actor,
+          requirement: identityRequirement,
+        });
+        if (detour) return { detour };
+        await lock.take(found.id);
+      }
       let plan = await this.plan(manager, found);
       if (plan.kind === 'stale') {
         // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
@@ -95,8 +98,10 @@ export class StartRoundService {
       }
       if (plan.kind === 'reserved') await this.callProvider(manager, plan);
       if (plan.kind !== 'live') await this.complete(manager, plan.round, actor, plan.kind === 'resume');
-      return plan;
+      return { plan, found };
     });
+    if ('detour' in started) return started.detour;
+    const { plan, found } = started;
     if (!hasSession(plan.round)) throw new Error(`Round ${plan.round.id} was handed out without a session`);
     this.webhooks.wakeDeliveries();
     const client = await this.providers.clientFor(found.organisationId);
@@ -113,43 +118,35 @@ export class StartRoundService {
       if (!status) throw new Error(`Signer ${signer.id} is missing from envelope ${envelope.id}'s machine`);
       if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
       if (status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${status.toLowerCase()}`);
-      // All the signer's rounds (a few): the open one, and the count that numbers the next attempt.
-      const rounds = await tx.getRepository(SigningRound).find({ where: { signerId: signer.id } });
-      const open = rounds.find((r) => !isFinal(r.status));
       const now = Date.now();
-      if (open && open.status !== 'STARTING') {
+      const reservation = { organisationId: envelope.organisationId, envelopeId: envelope.id, signerId: signer.id, routingOrder: signer.routingOrder };
+      // Usually the signer has no open round, and the reservation is made straight away.
+      const reserved = await reserveRound(tx, { ...reservation, expiresAt: reservationDeadline(now) });
+      if (reserved) return { kind: 'reserved', round: reserved, envelope, signer };
+      // Refused: an open round (live, stale or an orphaned reservation) is the signer's.
+      const open = await tx.getRepository(SigningRound).findOne({ where: { signerId: signer.id, status: In(['STARTING', 'STARTED', 'PROCESS']) } });
+      if (!open) throw new Error(`Signer ${signer.id}'s reservation was refused without an open round`);
+      if (open.status !== 'STARTING') {
         if (isLive(open, now)) return { kind: 'live', round: open, envelope, signer };
         if (!options.staleAsked) return { kind: 'stale', round: open, envelope, signer };
         // Past its 30 minutes but the provider has not ended it (or could not be asked): a second live
         // session for this signer is never made.
         throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
       }
-      if (open) {
-        // This press holds the signer's start lock, so whoever reserved the round is gone.
-        const documents = await tx.getRepository(EnvelopeDocument).countBy({ envelopeId: envelope.id });
-        if (open.sessionId && open.uploads.length === documents && open.expiresAt.getTime() > now) return { kind: 'resume', round: open, envelope, signer };
-        if (!isPastDeadline(open.expiresAt, now)) throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
-        await stepRound(tx, open, { type: 'RESERVATION_RELEASED' });
-        await this.audit.append(tx, {
-          organisationId: envelope.organisationId,
-          envelopeId: envelope.id,
-          type: 'round.released',
-          actor: { kind: 'system' },
-          data: { roundId: open.id, attempt: open.attempt, sessionId: open.sessionId },
-        });
-      }
-      const attempt = rounds.length + 1;
-      const round = await insertRound(tx, {
+      // This press holds the signer's start lock, so whoever reserved the round is gone.
+      const documents = await tx.getRepository(EnvelopeDocument).countBy({ envelopeId: envelope.id });
+      if (open.sessionId && open.uploads.length === documents && open.expiresAt.getTime() > now) return { kind: 'resume', round: open, envelope, signer };
+      if (!isPastDeadline(open.expiresAt, now)) throw new AppError('SESSION_STILL_OPEN', STILL_OPEN);
+      await stepRound(tx, open, { type: 'RESERVATION_RELEASED' });
+      await this.audit.append(tx, {
         organisationId: envelope.organisationId,
         envelopeId: envelope.id,
-        signerId: signer.id,
-        attempt,
-        routingOrder: signer.routingOrder,
-        sessionId: null,
-        checkId: null,
-        uploads: [],
-        expiresAt: reservationDeadline(now),
+        type: 'round.released',
+        actor: { kind: 'system' },
+        data: { roundId: open.id, attempt: open.attempt, sessionId: open.sessionId },
       });
+      const round = await reserveRound(tx, { ...reservation, expiresAt: reservationDeadline(now) });
+      if (!round) throw new Error(`Signer ${signer.id}'s reservation was refused after the orphan was released`);
       return { kind: 'reserved', round, envelope, signer };
     });
   }

@@ -117,6 +117,25 @@ export class WebhooksService implements EntitySubscriberInterface {
     if (!event.queryRunner.isTransactionActive) this.endpointsByTransaction.delete(event.queryRunner);
   }
 
+  /**
+   * The enabled endpoints of the organisation in `organisationColumn`, as a SELECT-list subquery (a JSON array):
+   * for a statement a transaction that will emit runs anyway (EnvelopeTransitionsService.lock), so that the
+   * transaction reads them with it. Hand the value to `knownEndpoints`.
+   */
+  endpointsColumn(organisationColumn: string): string {
+    return `(SELECT COALESCE(json_agg(json_build_object('id', w.id, 'eventTypes', w.event_types) ORDER BY w.created_at, w.id), '[]')
+               FROM webhook_endpoint w WHERE w.organisation_id = ${organisationColumn} AND w.enabled AND w.deleted_at IS NULL)`;
+  }
+
+  /** The endpoints an `endpointsColumn` read in this transaction: the ones its events go to. */
+  knownEndpoints(manager: EntityManager, organisationId: string, endpoints: Pick<WebhookEndpoint, 'id' | 'eventTypes'>[]): void {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) return;
+    const known = this.endpointsByTransaction.get(runner) ?? new Map<string, Pick<WebhookEndpoint, 'id' | 'eventTypes'>[]>();
+    this.endpointsByTransaction.set(runner, known);
+    if (!known.has(organisationId)) known.set(organisationId, endpoints);
+  }
+
   private async enabledEndpoints(manager: EntityManager, organisationId: string): Promise<Pick<WebhookEndpoint, 'id' | 'eventTypes'>[]> {
     const runner = manager.queryRunner!;
     const known = this.endpointsByTransaction.get(runner) ?? new Map<string, Pick<WebhookEndpoint, 'id' | 'eventTypes'>[]>();
