@@ -22,7 +22,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   express.disable('x-powered-by');
   express.use(app.get(MetricsService).httpMiddleware());
   const organisations = app.get(OrganisationsService);
-  installBodyParsers(express, { maxDocumentBytes: config.MAX_DOCUMENT_BYTES, authenticate: async (key) => (await organisations.authenticate(key)) !== null });
+  installBodyParsers(express, { maxDocumentBytes: config.MAX_DOCUMENT_BYTES, authenticate: (key) => organisations.authenticateKey(key) });
   // Idle keep-alive connections outlive the clients' own idle timeouts (and a proxy's usual 60 s), so a
   // client never sends a request on a socket the server is closing at that moment (Node 24's fetch was seen
   // to reuse a socket past the default 5 s and get ECONNRESET).

@@ -148,6 +148,10 @@ describe('body limits per route', () => {
     const body = padded(600 * 1024);
     expect((await post('/v1/envelopes', body)).body.error?.code).toBe('UNAUTHENTICATED');
     expect((await post('/v1/envelopes', body, { authorization: 'Bearer kzk_wrong_key' })).status).toBe(401);
+    // Refused before the body is read: a body that is not even JSON is never looked at.
+    const unread = `{${'x'.repeat(600 * 1024)}`;
+    expect((await post('/v1/envelopes', unread, { authorization: 'Bearer kzk_wrong_key' })).body.error?.code).toBe('UNAUTHENTICATED');
+    expect((await post('/v1/envelopes', unread, { authorization: `Bearer ${key.slice(0, -4)}0000` })).body.error?.code).toBe('UNAUTHENTICATED');
     // Past the parser: the DTO validation answers (the padding is not an envelope).
     expect((await post('/v1/envelopes', body, { authorization: `Bearer ${key}` })).status).toBe(400);
   });

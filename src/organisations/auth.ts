@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError } from '../common/errors/app-error.js';
+import { AUTHENTICATED_BEFORE_BODY } from '../common/http/body-limits.js';
 import { PUBLIC_ROUTE } from '../common/http/public.decorator.js';
 import type { Organisation } from './organisation.entity.js';
 import { OrganisationsService } from './organisations.service.js';
@@ -25,7 +26,11 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) {
       throw new AppError('UNAUTHENTICATED', 'Send your API key as "Authorization: Bearer <key>"');
     }
-    const authenticated = await this.organisations.authenticateKey(match[1]);
+    // A document route's key was checked before its body was read (installBodyParsers): not asked again.
+    const early = (request as AuthenticatedRequest & { [AUTHENTICATED_BEFORE_BODY]?: { key: string; authenticated: Awaited<ReturnType<OrganisationsService['authenticateKey']>> } })[
+      AUTHENTICATED_BEFORE_BODY
+    ];
+    const authenticated = early?.key === match[1] ? early.authenticated : await this.organisations.authenticateKey(match[1]);
     if (!authenticated) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
     request.organisation = authenticated.organisation;
     request.apiKeyId = authenticated.apiKeyId;

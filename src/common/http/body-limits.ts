@@ -14,6 +14,12 @@ function takesDocuments(request: Request): boolean {
   return (request.method === 'POST' && request.path === '/v1/envelopes') || request.path.startsWith('/sandbox/');
 }
 
+/**
+ * Where a request authenticated before its body was read keeps what `authenticate` answered, with the key it
+ * was for: the API key guard takes it instead of asking again.
+ */
+export const AUTHENTICATED_BEFORE_BODY = Symbol('authenticatedBeforeBody');
+
 /** Requests authenticated by an API key before a document-sized body is read. */
 function needsKeyFirst(request: Request): boolean {
   return request.method === 'POST' && request.path === '/v1/envelopes';
@@ -35,7 +41,7 @@ function keepRaw(request: Request, _response: Response, buffer: Buffer): void {
  * megabytes: the API key of a document route, and the provider webhook's signature headers and timestamp
  * (the HMAC itself covers the body, so it is checked after the small read).
  */
-export function installBodyParsers(app: NestExpressApplication, options: { maxDocumentBytes: number; authenticate: (key: string) => Promise<boolean> }): void {
+export function installBodyParsers(app: NestExpressApplication, options: { maxDocumentBytes: number; authenticate: (key: string) => Promise<object | undefined> }): void {
   const documentJson = express.json({ limit: Math.ceil(options.maxDocumentBytes * 1.4) + 64 * 1024, verify: keepRaw });
   const smallJson = express.json({ limit: SMALL_JSON_LIMIT_BYTES, verify: keepRaw });
   const smallForm = express.urlencoded({ limit: SMALL_JSON_LIMIT_BYTES, extended: true, verify: keepRaw });
@@ -54,7 +60,9 @@ export function installBodyParsers(app: NestExpressApplication, options: { maxDo
     if (needsKeyFirst(request)) {
       const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
       if (!match) return refuse(request, response, 401, 'UNAUTHENTICATED', 'Send your API key as "Authorization: Bearer <key>"');
-      if (!(await options.authenticate(match[1]).catch(() => false))) return refuse(request, response, 401, 'UNAUTHENTICATED', 'The API key is unknown or revoked');
+      const authenticated = await options.authenticate(match[1]).catch(() => undefined);
+      if (!authenticated) return refuse(request, response, 401, 'UNAUTHENTICATED', 'The API key is unknown or revoked');
+      (request as Request & { [AUTHENTICATED_BEFORE_BODY]?: unknown })[AUTHENTICATED_BEFORE_BODY] = { key: match[1], authenticated };
     }
     if (request.method === 'POST' && request.path.startsWith('/v1/provider-webhooks/')) {
       const timestamp = request.headers['x-webhook-timestamp'];
