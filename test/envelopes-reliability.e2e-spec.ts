@@ -184,6 +184,33 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
     expect((await drive.get(created.id)).signers[0].rounds).toHaveLength(1);
   });
 
+  it('a press that meets a transition holding the envelope waits for it, and reserves nothing once the envelope is over', async () => {
+    const created = await drive.create(await envelopeBody(1));
+    const link = drive.path(created.signers[0].link!);
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      // As a cancel does: the envelope row locked and changed, not yet committed.
+      await runner.query(`SELECT id FROM envelope WHERE id = $1 FOR UPDATE`, [created.id]);
+      await runner.query(`UPDATE envelope SET status = 'CANCELED' WHERE id = $1`, [created.id]);
+      const press = drive.http.post(`${link}/sign`).then((res) => res);
+      // The press is waiting on the row lock (and has reserved nothing) until the transition commits.
+      await until(async () => {
+        const [{ waiting }] = await t.db.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`);
+        return waiting > 0;
+      }, 'the press to wait on the envelope lock');
+      await runner.commitTransaction();
+      const answer = await press;
+      expect(answer.status).toBe(409);
+      expect(answer.text).toContain('canceled');
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect(await t.db.query(`SELECT id FROM signing_round WHERE envelope_id = $1`, [created.id])).toEqual([]);
+  });
+
   it('provider webhooks: a valid one triggers a status check; duplicates, replays and forgeries do nothing', async () => {
     const created = await drive.create(await envelopeBody(1));
     const { sessionId } = await drive.startSigning(created.signers[0].link!);

@@ -84,13 +84,15 @@ export class EnvelopeTransitionsService {
     if (!step.changed) return false;
     const from = envelope.status;
     const before = envelope.machineState.context.signers;
-    envelope.machineState = step.state;
-    envelope.status = step.state.value as Envelope['status'];
-    await manager.getRepository(Envelope).update(
-      { id: envelope.id },
-      { machineState: step.state, status: envelope.status, sentAt: event.type === 'SEND' ? new Date() : envelope.sentAt },
-    );
-    const signerRows = await this.writeSigners(manager, envelope, before, step.state.context, step.effects);
+    const now = new Date();
+    const finished = step.effects.find((effect) => effect.type === 'envelopeFinished');
+    Object.assign(envelope, {
+      machineState: step.state,
+      status: step.state.value as Envelope['status'],
+      ...(event.type === 'SEND' ? { sentAt: now } : {}),
+      ...(finished ? { finishedAt: now, statusReason: finished.params.reason } : {}),
+    });
+    const signerRows = await this.write(manager, envelope, before, step.state.context, step.effects, now);
     await this.audit.append(manager, {
       organisationId: envelope.organisationId,
       envelopeId: envelope.id,
@@ -105,18 +107,19 @@ export class EnvelopeTransitionsService {
   }
 
   /**
-   * The signers' rows from the step: status and attempts as the machine's context has them, and the time of
-   * each change its effects name (activated, signed, failed, declined), in one UPDATE for every changed
-   * signer. Answers the changed rows, for the effects' webhooks.
+   * The step's rows in one statement: the envelope (its snapshot with the columns derived from it, `sent_at`
+   * and `finished_at` as `envelope` now has them), and every changed signer: status and attempts as the
+   * machine's context has them, and the time of each change its effects name (activated, signed, failed,
+   * declined). Answers the changed signers' rows, for the effects' webhooks.
    */
-  private async writeSigners(
+  private async write(
     manager: EntityManager,
     envelope: Envelope,
     before: EnvelopeContext['signers'],
     context: EnvelopeContext,
     effects: readonly EnvelopeEffect[],
+    now: Date,
   ): Promise<Map<string, SignerRow>> {
-    const now = new Date();
     const stamps = new Map<string, SignerStamps>();
     const stamp = (signerId: string, fields: SignerStamps) => stamps.set(signerId, { ...stamps.get(signerId), ...fields });
     for (const effect of effects) {
@@ -131,11 +134,12 @@ export class EnvelopeTransitionsService {
         return stamps.has(slot.id) || previous?.status !== slot.status || previous.attempts !== slot.attempts;
       })
       .map((slot) => ({ id: slot.id, status: slot.status, attempts: slot.attempts, ...stamps.get(slot.id) }));
-    const rows = new Map<string, SignerRow>();
-    if (!changed.length) return rows;
     // A stamp the step did not name keeps the column as it is.
-    const written = (await manager.query(
-      `UPDATE signer AS s
+    const [written] = (await manager.query(
+      `WITH stepped AS (
+         UPDATE envelope SET machine_state = $3::jsonb, status = $4, sent_at = $5, finished_at = $6, status_reason = $7, updated_at = now()
+          WHERE id = $1)
+       UPDATE signer AS s
           SET status = v.status, attempts = v.attempts,
               activated_at = COALESCE(v.activated_at, s.activated_at), signed_at = COALESCE(v.signed_at, s.signed_at),
               failed_at = COALESCE(v.failed_at, s.failed_at), declined_at = COALESCE(v.declined_at, s.declined_at),
@@ -143,17 +147,17 @@ export class EnvelopeTransitionsService {
          FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, status text, attempts int, activated_at timestamptz, signed_at timestamptz, failed_at timestamptz, declined_at timestamptz, decline_reason text)
         WHERE s.id = v.id AND s.envelope_id = $1
         RETURNING s.id, s.full_name, s.routing_order, s.link_token_sealed, s.email, s.phone`,
-      [envelope.id, JSON.stringify(changed)],
+      [envelope.id, JSON.stringify(changed), JSON.stringify(envelope.machineState), envelope.status, envelope.sentAt, envelope.finishedAt, envelope.statusReason],
     )) as [{ id: string; full_name: string; routing_order: number; link_token_sealed: string; email: string | null; phone: string }[], number];
-    for (const row of written[0]) {
+    const rows = new Map<string, SignerRow>();
+    for (const row of written) {
       rows.set(row.id, { id: row.id, fullName: row.full_name, routingOrder: row.routing_order, linkTokenSealed: row.link_token_sealed, email: row.email, phone: row.phone });
     }
     return rows;
   }
 
-  /** The effects' other work (their signer rows are written by writeSigners): webhooks, merged CMS, the envelope's end. */
+  /** The effects' other work (their rows are written by `write`): webhooks, merged CMS, the envelope's end. */
   private async carryOut(manager: EntityManager, envelope: Envelope, effect: EnvelopeEffect, actor: Actor, context: TransitionContext, signerRows: Map<string, SignerRow>): Promise<void> {
-    const now = new Date();
     switch (effect.type) {
       case 'activateSigners': {
         for (const id of effect.params.signerIds) {
@@ -185,9 +189,7 @@ export class EnvelopeTransitionsService {
         await this.emit(manager, envelope, 'signer.declined', { signer: { id: effect.params.signerId }, reason: effect.params.reason });
         return;
       case 'envelopeFinished': {
-        await manager.getRepository(Envelope).update({ id: envelope.id }, { finishedAt: now, statusReason: effect.params.reason });
-        envelope.finishedAt = now;
-        envelope.statusReason = effect.params.reason;
+        // finished_at and status_reason were written with the step.
         const type = `envelope.${effect.params.status.toLowerCase()}` as WebhookEventType;
         await this.emit(manager, envelope, type, { reason: effect.params.reason, by: actor.kind });
         return;

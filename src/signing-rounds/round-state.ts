@@ -41,36 +41,59 @@ export function readRoundState(round: Pick<SigningRound, 'id' | 'machineVersion'
 
 type Reservation = Pick<SigningRound, 'organisationId' | 'envelopeId' | 'signerId' | 'routingOrder' | 'expiresAt'>;
 
+/** What the reservation INSERT answers. */
+export interface ReservedRow {
+  id: string;
+  attempt: number;
+  created_at: Date;
+}
+
 /**
- * A new round in the machine's initial state (STARTING), numbered after the signer's rounds, in one
- * statement; null when the signer has an open round (the partial unique index `signing_round_one_live_per_signer`
- * refuses a second one). The caller holds the envelope lock.
+ * The INSERT of a new round in the machine's initial state (STARTING), numbered after the signer's rounds,
+ * with its organisation and envelope from `source` (`FROM … [WHERE …]` whose row `e` has `organisation_id` and
+ * `id`). It inserts nothing when the signer has an open round: the partial unique index
+ * `signing_round_one_live_per_signer` refuses a second one. $1 to $6 are `newReservation(…).params`; the source's
+ * own parameters follow.
  */
-export async function reserveRound(manager: EntityManager, fields: Reservation): Promise<SigningRound | null> {
-  const start = startMachine<RoundContext, RoundEffect>(signingRoundMachine, { signerId: fields.signerId });
-  const columns = roundColumns(start.state);
-  const [inserted] = (await manager.query(
-    `INSERT INTO signing_round (organisation_id, envelope_id, signer_id, attempt, routing_order, uploads, expires_at, machine_state, machine_version, status)
-     SELECT $1, $2, $3, (SELECT count(*) + 1 FROM signing_round WHERE signer_id = $3), $4, '[]', $5, $6::jsonb, $7, $8
+export function reservationInsert(source: string): string {
+  return `INSERT INTO signing_round (organisation_id, envelope_id, signer_id, attempt, routing_order, uploads, expires_at, machine_state, machine_version, status)
+     SELECT e.organisation_id, e.id, $1, (SELECT count(*) + 1 FROM signing_round WHERE signer_id = $1), $2, '[]', $3, $4::jsonb, $5, $6 ${source}
      ON CONFLICT (signer_id) WHERE status IN ('STARTING', 'STARTED', 'PROCESS') DO NOTHING
-     RETURNING id, attempt, created_at`,
-    [fields.organisationId, fields.envelopeId, fields.signerId, fields.routingOrder, fields.expiresAt, JSON.stringify(columns.machineState), columns.machineVersion, columns.status],
-  )) as { id: string; attempt: number; created_at: Date }[];
-  if (!inserted) return null;
-  return Object.assign(new SigningRound(), {
-    ...fields,
-    ...columns,
-    id: inserted.id,
-    attempt: inserted.attempt,
-    createdAt: inserted.created_at,
-    sessionId: null,
-    checkId: null,
-    uploads: [],
-    redirectStatus: null,
-    redirectReason: null,
-    lastCheckedAt: null,
-    checkFailures: 0,
-  });
+     RETURNING id, attempt, created_at`;
+}
+
+/** A reservation about to be made: `params` ($1 to $6 of reservationInsert), and `round`, the entity once inserted. */
+export function newReservation(fields: Reservation) {
+  const columns = roundColumns(startMachine<RoundContext, RoundEffect>(signingRoundMachine, { signerId: fields.signerId }).state);
+  return {
+    params: [fields.signerId, fields.routingOrder, fields.expiresAt, JSON.stringify(columns.machineState), columns.machineVersion, columns.status],
+    round: (inserted: ReservedRow): SigningRound =>
+      Object.assign(new SigningRound(), {
+        ...fields,
+        ...columns,
+        id: inserted.id,
+        attempt: inserted.attempt,
+        createdAt: inserted.created_at,
+        sessionId: null,
+        checkId: null,
+        uploads: [],
+        redirectStatus: null,
+        redirectReason: null,
+        lastCheckedAt: null,
+        checkFailures: 0,
+      }),
+  };
+}
+
+/** A new round (STARTING) in one statement; null when the signer has an open round. The caller holds the envelope lock. */
+export async function reserveRound(manager: EntityManager, fields: Reservation): Promise<SigningRound | null> {
+  const reservation = newReservation(fields);
+  const [inserted] = (await manager.query(reservationInsert(`FROM (SELECT $7::uuid AS organisation_id, $8::uuid AS id) AS e`), [
+    ...reservation.params,
+    fields.organisationId,
+    fields.envelopeId,
+  ])) as ReservedRow[];
+  return inserted ? reservation.round(inserted) : null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { AppError } from '../common/errors/app-error.js';
 import type { Actor } from '../common/http/actor.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import type { EnvelopeContext } from '../envelopes/domain/envelope.machine.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
@@ -21,15 +22,27 @@ import { signatureFingerprint } from './domain/round-verdict.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
 import { roundInputs } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
-import { reserveRound, roundStepChange, stepRound } from './round-state.js';
+import { newReservation, reservationInsert, reserveRound, roundStepChange, stepRound } from './round-state.js';
 import { SignerLinksService } from './signer-links.service.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
+
+/**
+ * The signer may sign: the envelope in progress, and the signer ACTIVE in its machine's snapshot (read with the
+ * envelope's row lock). The fields used from the signer's own row, read before the lock (IIN, phone, routing
+ * order), never change.
+ */
+function assertMaySign(envelope: Pick<Envelope, 'id' | 'status'>, signers: EnvelopeContext['signers'], signerId: string): void {
+  const status = signers.find((slot) => slot.id === signerId)?.status;
+  if (!status) throw new Error(`Signer ${signerId} is missing from envelope ${envelope.id}'s machine`);
+  if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
+  if (status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${status.toLowerCase()}`);
+}
 
 /**
  * What the first transaction decided: hand out a live session, finish an orphaned reservation, start one, or
  * first ask the provider how a session past its 30 minutes ended.
  */
-type Plan = { kind: 'live' | 'resume' | 'reserved' | 'stale'; round: SigningRound; envelope: Envelope; signer: Signer };
+type Plan = { kind: 'live' | 'resume' | 'reserved' | 'stale'; round: SigningRound; envelope: Pick<Envelope, 'id' | 'organisationId' | 'documentType' | 'language'>; signer: Signer };
 
 const STILL_OPEN = 'Your previous signing session is still being closed by the provider; please try again in a minute';
 
@@ -90,7 +103,7 @@ export class StartRoundService {
         if (detour) return { detour };
         await lock.take(found.id);
       }
-      let plan = await this.plan(manager, found);
+      let plan = (await this.reserveAtOnce(manager, found)) ?? (await this.plan(manager, found));
       if (plan.kind === 'stale') {
         // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
         await this.checks.checkRound({ roundId: plan.round.id, trigger: 'deadline' });
@@ -108,16 +121,38 @@ export class StartRoundService {
     return client.signUrl({ sessionId: plan.round.sessionId, redirectUrl, language: plan.envelope.language });
   }
 
+  /**
+   * The usual press, a signer with no open round: the envelope locked and checked and the round reserved in
+   * one statement (its row lock lasts as long as the statement). Null when the signer has an open round: the
+   * transaction of `plan` then decides what to do with it.
+   */
+  private async reserveAtOnce(manager: EntityManager, signer: Signer): Promise<Plan | null> {
+    const fields = { organisationId: signer.organisationId, envelopeId: signer.envelopeId, signerId: signer.id, routingOrder: signer.routingOrder, expiresAt: reservationDeadline(Date.now()) };
+    const reservation = newReservation(fields);
+    // The signer may sign while the envelope is in progress and the envelope machine has them ACTIVE.
+    const [row] = (await manager.query(
+      `WITH e AS (
+         SELECT id, organisation_id, status, document_type, language, machine_state -> 'context' -> 'signers' AS signers
+           FROM envelope WHERE id = $7 AND organisation_id = $8 FOR UPDATE
+       ), reserved AS (
+         ${reservationInsert(`FROM e WHERE e.status = 'IN_PROGRESS' AND e.signers @> jsonb_build_array(jsonb_build_object('id', $1::text, 'status', 'ACTIVE'))`)}
+       )
+       SELECT e.id, e.organisation_id AS "organisationId", e.status, e.document_type AS "documentType", e.language, e.signers,
+              r.id AS round_id, r.attempt, r.created_at
+         FROM e LEFT JOIN reserved r ON true`,
+      [...reservation.params, signer.envelopeId, signer.organisationId],
+    )) as (Pick<Envelope, 'id' | 'organisationId' | 'status' | 'documentType' | 'language'> & { signers: EnvelopeContext['signers'] } & { round_id: string | null; attempt: number; created_at: Date })[];
+    if (!row) throw new AppError('ENVELOPE_NOT_FOUND', `Envelope ${signer.envelopeId} not found`);
+    const { round_id: roundId, attempt, created_at: createdAt, signers, ...envelope } = row;
+    assertMaySign(envelope, signers, signer.id);
+    return roundId ? { kind: 'reserved', round: reservation.round({ id: roundId, attempt, created_at: createdAt }), envelope, signer } : null;
+  }
+
   /** The first short transaction: checks, then the live round, an orphaned reservation to finish, or a new one. */
   private async plan(manager: EntityManager, signer: Signer, options: { staleAsked?: boolean } = {}): Promise<Plan> {
     return manager.transaction(async (tx) => {
       const envelope = await this.transitions.lock(tx, signer.organisationId, signer.envelopeId);
-      // The signer's status as the envelope machine has it (the row locked above); the fields used from the
-      // signer's own row, read before the lock (IIN, phone, routing order), never change.
-      const status = envelope.machineState.context.signers.find((slot) => slot.id === signer.id)?.status;
-      if (!status) throw new Error(`Signer ${signer.id} is missing from envelope ${envelope.id}'s machine`);
-      if (envelope.status !== 'IN_PROGRESS') throw new AppError('ENVELOPE_FINISHED', `This envelope is ${envelope.status.toLowerCase().replace('_', ' ')}; there is nothing to sign`);
-      if (status !== 'ACTIVE') throw new AppError('SIGNER_NOT_ACTIVE', status === 'WAITING' ? 'It is not your turn to sign yet' : `You have already ${status.toLowerCase()}`);
+      assertMaySign(envelope, envelope.machineState.context.signers, signer.id);
       const now = Date.now();
       const reservation = { organisationId: envelope.organisationId, envelopeId: envelope.id, signerId: signer.id, routingOrder: signer.routingOrder };
       // Usually the signer has no open round, and the reservation is made straight away.
