@@ -6,7 +6,7 @@ import { verifyCms } from '../src/cms/index.js';
 import { fingerprint } from '../src/common/idempotency/idempotency.interceptor.js';
 import { createOrganisation, startTestApp, type TestApp } from './support/app.js';
 import { IINS, makePdf, makeXml } from './support/documents.js';
-import { signers, SigningDriver } from './support/signing.js';
+import { signers, SigningDriver, until } from './support/signing.js';
 
 /**
  * Envelopes end to end through HTTP: real PostgreSQL, the real sandbox signing with real keys, the real
@@ -74,6 +74,33 @@ describe('envelopes: multi-signer orchestration', () => {
     const audit = await drive.http.get(`/v1/envelopes/${created.id}/audit`).set(drive.auth()).expect(200);
     expect(audit.body.chainValid).toBe(true);
     expect(audit.body.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['envelope.created', 'signer.link_opened', 'round.started', 'round.status', 'group.completed']));
+  });
+
+  it('several documents: a parallel pair, then one more signer; each document is chained and kept on its own', async () => {
+    const created = await drive.create({
+      ...(await pdfBody(IINS.slice(0, 3), [1, 1, 2])),
+      documents: await Promise.all(['Contract', 'Annex 1', 'Annex 2'].map(async (text, i) => ({ name: `part-${i + 1}.pdf`, contentBase64: (await makePdf(text)).toString('base64') }))),
+    });
+    for (const i of [1, 0, 2]) await drive.round(created.id, i);
+    const done = await drive.waitForStatus(created.id, 'COMPLETED');
+    expect(done.documents.map((d) => d.name)).toEqual(['part-1.pdf', 'part-2.pdf', 'part-3.pdf']);
+    // The pair (the second signed first) merged in the group's signer order, then the third over their CMS.
+    await expectFinalCms(created.id, [IINS[0], IINS[1], IINS[2]]);
+    // Each round kept every document's CMS with its verification, in document order of the uploads.
+    const kept = (await t.db.query(
+      `SELECT r.signer_id, count(rd.id)::int AS documents, count(DISTINCT rd.cms_sha256)::int AS distinct_cms, bool_and(rd.accepted) AS accepted
+         FROM signing_round r JOIN round_document rd ON rd.round_id = r.id WHERE r.envelope_id = $1 GROUP BY r.signer_id`,
+      [created.id],
+    )) as { documents: number; distinct_cms: number; accepted: boolean }[];
+    expect(kept).toHaveLength(3);
+    for (const round of kept) expect(round).toMatchObject({ documents: 3, distinct_cms: 3, accepted: true });
+    // Each round's provider archive is kept with a copy of every document, each named by its document.
+    const files = await until(async () => {
+      const rows = (await t.db.query(`SELECT round_id, document_id FROM archive_file WHERE envelope_id = $1`, [created.id])) as { round_id: string; document_id: string }[];
+      return rows.length >= 9 ? rows : undefined;
+    }, 'the three archives');
+    expect(new Set(files.map((f) => `${f.round_id}/${f.document_id}`)).size).toBe(9);
+    expect(new Set(files.map((f) => f.document_id))).toEqual(new Set(done.documents.map((d) => d.id)));
   });
 
   it('three sequential signers on XML', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { CloudEdsError } from '../cloud-eds/cloud-eds.errors.js';
 import { sha256Hex } from '../common/crypto/sha256.js';
@@ -15,9 +15,9 @@ import { checkBackoffSeconds, isOpen, roundDocumentFacts } from './domain/round-
 import { type Observation, ObserveRoundService } from './observe-round.service.js';
 import { ProviderFailures } from './provider-failures.service.js';
 import { ROUND_CHECK_QUEUE, type RoundCheckJob } from './round-check-job.js';
-import { RoundDocument } from './round-document.entity.js';
+import type { RoundEvent } from './domain/signing-round.machine.js';
 import { RoundOutcomeService } from './round-outcome.service.js';
-import { stepRound } from './round-state.js';
+import { roundStepChange } from './round-state.js';
 import { hasSession, SigningRound } from './signing-round.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 
@@ -124,10 +124,11 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       throw new AppError('PROVIDER_REJECTED', `The signing provider refused the status request (${error.providerMessage ?? error.kind})`);
     }
 
+    const { event } = observation;
     // The events this transaction records (the round's, the envelope's, a merged group's) are written together.
     const { finished, checked: outcome } = await this.db.transaction((manager) => this.audit.batch(manager, async (): Promise<{ finished: boolean; checked?: CheckedRound }> => {
       const envelope = await this.transitions.lock(manager, round.organisationId, round.envelopeId);
-      if (!observation.event) {
+      if (!event) {
         await manager.getRepository(SigningRound).update({ id: round.id, status: round.status }, { lastCheckedAt: new Date(), checkFailures: 0 });
         return { finished: false };
       }
@@ -135,32 +136,18 @@ export class CheckRoundService implements BeforeApplicationShutdown {
       // Written only if the round is still as read (an open round's snapshot changes only with its status), so
       // the usual check reads it once. Nothing written: another check moved it first.
       let from = round.status;
-      let step = await stepRound(manager, round, observation.event, checked, { ifStatus: from });
+      let step = await this.stepWithDocuments(manager, round, event, observation.documents ?? [], from, checked);
       if (!step) {
         // It closed the round (nothing left to do here), or took it from STARTED to PROCESS, which this
         // observation still concludes: stepped from the round as it is now.
         const current = await manager.getRepository(SigningRound).findOneByOrFail({ id: round.id });
         if (!isOpen(current.status)) return { finished: false };
         from = current.status;
-        step = await stepRound(manager, current, observation.event, checked, { ifStatus: from });
+        step = await this.stepWithDocuments(manager, current, event, observation.documents ?? [], from, checked);
         if (!step) return { finished: false };
         Object.assign(round, current);
       }
       const status = round.status;
-      for (const document of observation.documents ?? []) {
-        await manager.getRepository(RoundDocument).insert({
-          roundId: round.id,
-          documentId: document.documentId,
-          organisationId: round.organisationId,
-          providerDocumentId: document.providerDocumentId,
-          cms: document.cms,
-          cmsSha256: sha256Hex(document.cms),
-          report: document.report,
-          accepted: step.state.context.rejection === null,
-          timestampToken: document.timestampToken ?? null,
-          ...roundDocumentFacts(document.report),
-        });
-      }
       await this.audit.append(manager, {
         organisationId: round.organisationId,
         envelopeId: round.envelopeId,
@@ -183,6 +170,67 @@ export class CheckRoundService implements BeforeApplicationShutdown {
     // The provider's archive of the signed copies is fetched and kept once the round has committed.
     if (finished) for (const listener of this.finishedListeners) listener(round.id);
     return outcome;
+  }
+
+  /**
+   * Steps the round with the observation's event, only if it is still `from`, and keeps each returned
+   * document with Kezek's verification of it, in one statement. Null when nothing was written: another check
+   * moved the round first.
+   */
+  private async stepWithDocuments(
+    manager: EntityManager,
+    round: SigningRound,
+    event: RoundEvent,
+    documents: NonNullable<Observation['documents']>,
+    from: SigningRound['status'],
+    checked: Pick<SigningRound, 'lastCheckedAt' | 'checkFailures'>,
+  ) {
+    const change = roundStepChange(round, event, from, 1, checked);
+    const accepted = change.step.state.context.rejection === null;
+    const next = change.params.length + 1;
+    const cms = documents.map((_, i) => `$${next + 3 + i}::bytea`);
+    const tokens = documents.map((_, i) => `$${next + 3 + documents.length + i}::bytea`);
+    const [{ stepped }] = (await manager.query(
+      `WITH ${change.cte},
+       kept AS (
+         INSERT INTO round_document (round_id, document_id, organisation_id, provider_document_id, cms, cms_sha256, report, accepted,
+                                     signer_iin, signer_name, certificate_serial, certificate_issuer, signing_time, timestamp_token)
+         SELECT stepped.id, d.document_id, $${next}, d.provider_document_id, c.cms, d.cms_sha256, d.report, $${next + 1},
+                d.signer_iin, d.signer_name, d.certificate_serial, d.certificate_issuer, d.signing_time, c.timestamp_token
+           FROM stepped,
+                ROWS FROM (jsonb_to_recordset($${next + 2}::jsonb) AS (document_id uuid, provider_document_id text, cms_sha256 text, report jsonb,
+                  signer_iin text, signer_name text, certificate_serial text, certificate_issuer text, signing_time timestamptz)) WITH ORDINALITY
+                  AS d(document_id, provider_document_id, cms_sha256, report, signer_iin, signer_name, certificate_serial, certificate_issuer, signing_time, n)
+           JOIN unnest(ARRAY[${cms.join(', ')}]::bytea[], ARRAY[${tokens.join(', ')}]::bytea[]) WITH ORDINALITY AS c(cms, timestamp_token, n) USING (n)
+         RETURNING id)
+       SELECT EXISTS (SELECT 1 FROM stepped) AS stepped, (SELECT count(*) FROM kept) AS kept`,
+      [
+        ...change.params,
+        round.organisationId,
+        accepted,
+        JSON.stringify(
+          documents.map((document) => {
+            const facts = roundDocumentFacts(document.report);
+            return {
+              document_id: document.documentId,
+              provider_document_id: document.providerDocumentId,
+              cms_sha256: sha256Hex(document.cms),
+              report: document.report,
+              signer_iin: facts.signerIin,
+              signer_name: facts.signerName,
+              certificate_serial: facts.certificateSerial,
+              certificate_issuer: facts.certificateIssuer,
+              signing_time: facts.signingTime,
+            };
+          }),
+        ),
+        ...documents.map((document) => Buffer.from(document.cms)),
+        ...documents.map((document) => (document.timestampToken ? Buffer.from(document.timestampToken) : null)),
+      ],
+    )) as { stepped: boolean }[];
+    if (!stepped) return null;
+    change.written();
+    return change.step;
   }
 
   /** The round with its signer's IIN (what the returned certificates must name), in one statement. */

@@ -21,6 +21,14 @@ export interface RoundInput {
   previous: Buffer | undefined;
 }
 
+/**
+ * The SQL condition that picks, for the envelope document `d`, the document_signature row of its previousGroupCms
+ * (the routing order in the SQL expression `routingOrder`): a join condition on that row's `id`.
+ */
+export function previousGroupCmsCondition(signatureAlias: string, routingOrder: string): string {
+  return `${signatureAlias}.id = (SELECT ds.id FROM document_signature ds WHERE ds.document_id = d.id AND ds.routing_order < ${routingOrder} ORDER BY ds.routing_order DESC LIMIT 1)`;
+}
+
 /** Every document of the envelope in order, each with its previousGroupCms, read in one statement. */
 export async function roundInputs(manager: EntityManager, envelopeId: string, routingOrder: number): Promise<RoundInput[]> {
   type Joined = EnvelopeDocument & { previous: DocumentSignature | null };
@@ -32,7 +40,7 @@ export async function roundInputs(manager: EntityManager, envelopeId: string, ro
       'd.previous',
       DocumentSignature,
       'p',
-      'p.id = (SELECT ds.id FROM document_signature ds WHERE ds.document_id = d.id AND ds.routing_order < :routingOrder ORDER BY ds.routing_order DESC LIMIT 1)',
+      previousGroupCmsCondition('p', ':routingOrder'),
       { routingOrder },
     )
     .where('d.envelope_id = :envelopeId', { envelopeId })

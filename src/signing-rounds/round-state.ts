@@ -135,7 +135,13 @@ export async function stepRound(
  * `ifStatus` (`stepped` has its row then). Parameters are numbered from `from`. `written()` brings `round` up
  * to date once the statement said the step was written.
  */
-export function roundStepChange(round: SigningRound, event: RoundEvent, ifStatus: SigningRound['status'], from: number) {
+export function roundStepChange(
+  round: SigningRound,
+  event: RoundEvent,
+  ifStatus: SigningRound['status'],
+  from: number,
+  extra: Partial<Pick<SigningRound, 'lastCheckedAt' | 'checkFailures'>> = {},
+) {
   const step = stepMachine<RoundContext, RoundEffect>(signingRoundMachine, readRoundState(round), event);
   const columns = roundColumns(step.state);
   const p = (i: number) => `$${from + i}`;
@@ -143,7 +149,8 @@ export function roundStepChange(round: SigningRound, event: RoundEvent, ifStatus
     step,
     cte: `stepped AS (
       UPDATE signing_round SET machine_state = ${p(0)}::jsonb, machine_version = ${p(1)}, status = ${p(2)}, failure_reason = ${p(3)},
-             rejection_reason = ${p(4)}, rejection_message = ${p(5)}, finished_at = ${p(6)}::timestamptz
+             rejection_reason = ${p(4)}, rejection_message = ${p(5)}, finished_at = ${p(6)}::timestamptz,
+             last_checked_at = COALESCE(${p(9)}::timestamptz, last_checked_at), check_failures = COALESCE(${p(10)}::int, check_failures)
        WHERE id = ${p(7)} AND status = ${p(8)}
       RETURNING id)`,
     params: [
@@ -156,7 +163,9 @@ export function roundStepChange(round: SigningRound, event: RoundEvent, ifStatus
       columns.finishedAt,
       round.id,
       ifStatus,
+      extra.lastCheckedAt ?? null,
+      extra.checkFailures ?? null,
     ],
-    written: () => Object.assign(round, columns),
+    written: () => Object.assign(round, columns, extra),
   };
 }

@@ -20,7 +20,7 @@ import { CheckRoundService } from './check-round.service.js';
 import { isLive, isPastDeadline, PROVIDER_SESSION_MS, reservationDeadline, START_BUDGET_MS } from './domain/round-rules.js';
 import { signatureFingerprint } from './domain/round-verdict.js';
 import { ProviderCallError, ProviderFailures } from './provider-failures.service.js';
-import { roundInputs } from './round-inputs.js';
+import { previousGroupCmsCondition, type RoundInput, roundInputs } from './round-inputs.js';
 import { RoundStartLocks } from './round-start-locks.js';
 import { newReservation, reservationInsert, reserveRound, roundStepChange, stepRound } from './round-state.js';
 import { SignerLinksService } from './signer-links.service.js';
@@ -42,7 +42,14 @@ function assertMaySign(envelope: Pick<Envelope, 'id' | 'status'>, signers: Envel
  * What the first transaction decided: hand out a live session, finish an orphaned reservation, start one, or
  * first ask the provider how a session past its 30 minutes ended.
  */
-type Plan = { kind: 'live' | 'resume' | 'reserved' | 'stale'; round: SigningRound; envelope: Pick<Envelope, 'id' | 'organisationId' | 'documentType' | 'language'>; signer: Signer };
+type Plan = {
+  kind: 'live' | 'resume' | 'reserved' | 'stale';
+  round: SigningRound;
+  envelope: Pick<Envelope, 'id' | 'organisationId' | 'documentType' | 'language'>;
+  signer: Signer;
+  /** A reservation's inputs, when the statement that made it read them. */
+  inputs?: RoundInput[];
+};
 
 const STILL_OPEN = 'Your previous signing session is still being closed by the provider; please try again in a minute';
 
@@ -129,8 +136,9 @@ export class StartRoundService {
   private async reserveAtOnce(manager: EntityManager, signer: Signer): Promise<Plan | null> {
     const fields = { organisationId: signer.organisationId, envelopeId: signer.envelopeId, signerId: signer.id, routingOrder: signer.routingOrder, expiresAt: reservationDeadline(Date.now()) };
     const reservation = newReservation(fields);
-    // The signer may sign while the envelope is in progress and the envelope machine has them ACTIVE.
-    const [row] = (await manager.query(
+    // The signer may sign while the envelope is in progress and the envelope machine has them ACTIVE. Once
+    // reserved, the round's inputs come too: each document with the previous group's CMS (a row each).
+    const rows = (await manager.query(
       `WITH e AS (
          SELECT id, organisation_id, status, document_type, language, machine_state -> 'context' -> 'signers' AS signers
            FROM envelope WHERE id = $7 AND organisation_id = $8 FOR UPDATE
@@ -138,14 +146,38 @@ export class StartRoundService {
          ${reservationInsert(`FROM e WHERE e.status = 'IN_PROGRESS' AND e.signers @> jsonb_build_array(jsonb_build_object('id', $1::text, 'status', 'ACTIVE'))`)}
        )
        SELECT e.id, e.organisation_id AS "organisationId", e.status, e.document_type AS "documentType", e.language, e.signers,
-              r.id AS round_id, r.attempt, r.created_at
-         FROM e LEFT JOIN reserved r ON true`,
+              r.id AS round_id, r.attempt, r.created_at,
+              d.id AS document_id, d.name AS document_name, d.position AS document_position, d.content AS document_content, d.sha256 AS document_sha256,
+              p.cms AS previous_cms
+         FROM e LEFT JOIN reserved r ON true
+         LEFT JOIN envelope_document d ON r.id IS NOT NULL AND d.envelope_id = e.id
+         LEFT JOIN document_signature p ON ${previousGroupCmsCondition('p', '$2')}
+        ORDER BY d.position`,
       [...reservation.params, signer.envelopeId, signer.organisationId],
-    )) as (Pick<Envelope, 'id' | 'organisationId' | 'status' | 'documentType' | 'language'> & { signers: EnvelopeContext['signers'] } & { round_id: string | null; attempt: number; created_at: Date })[];
-    if (!row) throw new AppError('ENVELOPE_NOT_FOUND', `Envelope ${signer.envelopeId} not found`);
-    const { round_id: roundId, attempt, created_at: createdAt, signers, ...envelope } = row;
+    )) as (Pick<Envelope, 'id' | 'organisationId' | 'status' | 'documentType' | 'language'> & {
+      signers: EnvelopeContext['signers'];
+      round_id: string | null;
+      attempt: number;
+      created_at: Date;
+      document_id: string;
+      document_name: string;
+      document_position: number;
+      document_content: Buffer;
+      document_sha256: string;
+      previous_cms: Buffer | null;
+    })[];
+    if (!rows.length) throw new AppError('ENVELOPE_NOT_FOUND', `Envelope ${signer.envelopeId} not found`);
+    const { id, organisationId, status, documentType, language, signers, round_id: roundId, attempt, created_at: createdAt } = rows[0];
+    const envelope = { id, organisationId, status, documentType, language };
     assertMaySign(envelope, signers, signer.id);
-    return roundId ? { kind: 'reserved', round: reservation.round({ id: roundId, attempt, created_at: createdAt }), envelope, signer } : null;
+    if (!roundId) return null;
+    const inputs = rows
+      .filter((row) => row.document_id !== null)
+      .map((row) => ({
+      document: { id: row.document_id, name: row.document_name, position: row.document_position, content: row.document_content, sha256: row.document_sha256 },
+      previous: row.previous_cms ?? undefined,
+    }));
+    return { kind: 'reserved', round: reservation.round({ id: roundId, attempt, created_at: createdAt }), envelope, signer, inputs };
   }
 
   /** The first short transaction: checks, then the live round, an orphaned reservation to finish, or a new one. */
@@ -191,9 +223,9 @@ export class StartRoundService {
    * in one statement. A provider failure (or running past START_BUDGET_MS) undoes the reservation: a session it
    * made was never handed out and dies unseen.
    */
-  private async callProvider(manager: EntityManager, { round, envelope, signer }: Plan): Promise<void> {
+  private async callProvider(manager: EntityManager, { round, envelope, signer, inputs: known }: Plan): Promise<void> {
     const rounds = manager.getRepository(SigningRound);
-    const inputs = await roundInputs(manager, envelope.id, signer.routingOrder);
+    const inputs = known ?? (await roundInputs(manager, envelope.id, signer.routingOrder));
     const reservedAt = Date.now();
     const withinBudget = () => {
       if (Date.now() - reservedAt > START_BUDGET_MS) throw new AppError('PROVIDER_UNAVAILABLE', 'The signing provider is too slow right now; please try again in a minute');
