@@ -85,10 +85,10 @@ export class CheckRoundService implements BeforeApplicationShutdown {
   async checkRound(job: RoundCheckJob, known?: KnownRound): Promise<CheckedRound | undefined> {
     // The webhook, the return page and a poll usually ask about a round within milliseconds of each other.
     // Checked one after the other here, the first learns the outcome (provider calls, CMS verification) and
-    // the rest find the round closed with one read; across instances the envelope lock keeps them correct.
+    // the rest take that outcome when it closed the round (no read), or read the round again; across
+    // instances the envelope lock keeps them correct.
     const previous = this.running.get(job.roundId);
     // `known`: the round as the caller just read it, worth nothing once another check ran before this one.
-    // A round the previous check closed needs no read: its outcome is this one's.
     const current = (previous ?? Promise.resolve(undefined))
       .catch(() => undefined)
       .then((before) => (before && !isOpen(before.round.status) ? before : this.check(job, previous ? undefined : known)));
