@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { verifyCms } from '../src/cms/index.js';
 import { ENVELOPE_EXPIRE_QUEUE } from '../src/envelopes/envelope-jobs.js';
@@ -209,6 +210,39 @@ describe('envelopes: deadlines, provider webhooks, co-signing, faults', () => {
       await runner.release();
     }
     expect(await t.db.query(`SELECT id FROM signing_round WHERE envelope_id = $1`, [created.id])).toEqual([]);
+  });
+
+  it("a press that waited for the transition completing the previous group uploads that group's CMS, not the original", async () => {
+    const created = await drive.create(await envelopeBody(2));
+    await drive.round(created.id, 0);
+    const view = await drive.get(created.id);
+    expect(view.signers[1].status).toBe('ACTIVE');
+    const documentId = view.documents[0].id;
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      // As the group's transition looks to a press whose statement began just before it committed: the
+      // previous group's CMS written under the envelope lock, not yet committed.
+      await runner.query(`CREATE TEMP TABLE kept AS SELECT * FROM document_signature WHERE document_id = $1`, [documentId]);
+      await runner.query(`DELETE FROM document_signature WHERE document_id = $1`, [documentId]);
+      await runner.startTransaction();
+      await runner.query(`SELECT id FROM envelope WHERE id = $1 FOR UPDATE`, [created.id]);
+      await runner.query(`INSERT INTO document_signature SELECT * FROM kept`);
+      await runner.query(`UPDATE envelope SET updated_at = now() WHERE id = $1`, [created.id]);
+      const press = drive.http.post(`${drive.path(view.signers[1].link!)}/sign`).then((res) => res);
+      await until(async () => {
+        const [{ waiting }] = await t.db.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`);
+        return waiting > 0;
+      }, 'the press to wait on the envelope lock');
+      await runner.commitTransaction();
+      expect((await press).status).toBe(303);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    const [{ cms }] = (await t.db.query(`SELECT cms FROM document_signature WHERE document_id = $1`, [documentId])) as { cms: Buffer }[];
+    const [{ uploads }] = (await t.db.query(`SELECT uploads FROM signing_round WHERE signer_id = $1`, [view.signers[1].id])) as { uploads: { inputSha256: string }[] }[];
+    expect(uploads[0].inputSha256).toBe(createHash('sha256').update(cms).digest('hex'));
   });
 
   it('provider webhooks: a valid one triggers a status check; duplicates, replays and forgeries do nothing', async () => {

@@ -198,9 +198,12 @@ describe('envelopes: multi-signer orchestration', () => {
     expect(a.headers.location).toBe(b.headers.location);
     const view = await drive.get(created.id);
     expect(view.signers[0].rounds).toHaveLength(1);
-    // Both presses let go of the signer's start lock before their connections went back to the pool.
-    const [{ held }] = await t.db.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
-    expect(held).toBe(0);
+    // Both presses let go of the signer's start lock before their connections went back to the pool (waited
+    // for: the job queue takes short advisory locks of its own now and then).
+    await until(async () => {
+      const [{ held }] = await t.db.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+      return held === 0;
+    }, 'no advisory lock held', 5_000);
   });
 
   it('refuses bad input with a coded 4xx and writes nothing', async () => {

@@ -173,12 +173,14 @@ export class ArchiveIntakeService implements OnModuleInit, OnApplicationBootstra
         ORDER BY r.finished_at LIMIT 1000`,
       [envelopeId ?? null, after, within],
     )) as { id: string }[];
-    for (const row of rows) await this.queueIntake(row.id);
-    if (rows.length) {
+    // Rounds waiting here for an inline intake are in hand too.
+    const missing = rows.filter((row) => !this.waiting.includes(row.id));
+    for (const row of missing) await this.queueIntake(row.id);
+    if (missing.length) {
       this.jobs.wake(ROUND_ARCHIVE_QUEUE);
-      this.logger.log({ count: rows.length, envelopeId }, 'provider archives queued');
+      this.logger.log({ count: missing.length, envelopeId }, 'provider archives queued');
     }
-    return rows.length;
+    return missing.length;
   }
 
   /** The round's intake as a job (keyed by the round), due now or at `startAfter`. */

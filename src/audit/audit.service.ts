@@ -113,8 +113,9 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * A change written with the events that record it (AuditService.appendWithChange). `ctes`: the caller's
- * `name AS (…)` CTEs, their parameters numbered from $5 (`params` in order); `decidedBy`: the CTE whose rows
- * say the change happened; `select`: what the statement answers (expressions over the CTEs, one row).
+ * `name AS (…)` CTEs (named other than input, newest, chain and appended), their parameters numbered from $5
+ * (`params` in order); `decidedBy`: the CTE whose rows say the change happened; `select`: what the statement
+ * answers (expressions over the CTEs, one row).
  */
 export interface AuditedChange {
   ctes: string;
@@ -188,6 +189,8 @@ export class AuditService {
       try {
         const [row] = (await manager.query(sql, [...chainParams(prepared), ...change.params])) as (T & { appended_events: AppendedRow[] })[];
         const { appended_events: appended, ...answer } = row;
+        // After the commit, unlike in a transaction: a mismatch (the SQL and audit-chain.ts drifted apart, a
+        // bug) is reported here, and the trail's own verification marks that event invalid.
         if (appended.length) checkHashes(prepared, appended);
         return answer as unknown as T;
       } catch (error) {

@@ -40,8 +40,11 @@ export class RoundStartLocks {
       });
     } finally {
       try {
-        // Only a broken connection fails this, and its locks went with its session.
         await runner.query(`SELECT pg_advisory_unlock_all()`);
+      } catch {
+        // A connection that may still hold a lock never goes back to the pool: closed, its session's locks
+        // go with it (the pool drops a closed client when it is released).
+        await (runner as unknown as { databaseConnection?: { end(): Promise<void> } }).databaseConnection?.end().catch(() => undefined);
       } finally {
         await runner.release();
       }

@@ -185,7 +185,8 @@ export class SignerLinksService {
       // This check's own transaction: the envelope as it left it, and the round stepped in place. The page
       // needs the signer's status only, which the envelope's machine has.
       const signerStatus = checked?.envelope.machineState.context.signers.find((slot) => slot.id === before.signer.id)?.status;
-      if (checked && signerStatus) return { envelope: checked.envelope, signer: Object.assign(before.signer, { status: signerStatus }), rounds: [checked.round] };
+      // The round may be the one the check before this one read, before this redirect was kept.
+      if (checked && signerStatus) return { envelope: checked.envelope, signer: Object.assign(before.signer, { status: signerStatus }), rounds: [Object.assign(checked.round, redirect)] };
     } catch (error) {
       // The page says "being confirmed"; the background check carries on.
       this.logger.warn({ roundId: round.id, err: error }, 'round check from the return page failed; left to the background check');

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { EnvelopeContext } from '../envelopes/domain/envelope.machine.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 import { Envelope } from '../envelopes/entities/envelope.entity.js';
+import type { SignerIdentity } from '../envelopes/entities/signer-identity.entity.js';
 import { Signer } from '../envelopes/entities/signer.entity.js';
 import { EnvelopeTransitionsService } from '../envelopes/envelope-transitions.service.js';
 import { ProviderCredentialsService } from '../organisations/provider-credentials.service.js';
@@ -58,10 +59,11 @@ const STILL_OPEN = 'Your previous signing session is still being closed by the p
  * first group, else the previous group's CMS), and answer the provider's sign page URL.
  *
  * The provider is never called while a row lock is held:
- * 1. one short transaction (envelope, then signer locked) reserves the round: a STARTING row, which the
- *    partial unique index counts as the signer's one live session;
- * 2. after its commit the session is created and each document uploaded; the answers (session, uploads) are
- *    written to the reservation together once all are in;
+ * 1. one statement locks the envelope, checks the signer and reserves the round: a STARTING row, which the
+ *    partial unique index counts as the signer's one live session (when the signer has an open round, a short
+ *    transaction holding the envelope lock decides what to do with it);
+ * 2. then the session is created (and recorded at once) and each document uploaded; the uploads are written
+ *    to the reservation together once all are in;
  * 3. one more statement (no transaction, no envelope lock) marks the round STARTED together with its
  *    `round.started` event; only then is its sign page handed to the signer.
  *
@@ -95,55 +97,69 @@ export class StartRoundService {
 
   async startSigning(token: string, actor: Actor, options: { webView?: boolean } = {}): Promise<string> {
     const redirectUrl = this.config.publicUrl(`/s/${token}/return${options.webView ? '?web_view=true' : ''}`);
-    const started = await this.locks.press(async (manager, lock): Promise<{ detour: string } | { plan: Plan; found: Signer }> => {
-      // A signer with no identity step takes the start lock in this read; one with it, once past it.
-      const { signer: found, identityRequirement } = await this.links.signerForPress(token, { manager, lockUnlessIdentity: lock.sql('s.id') });
-      if (identityRequirement) {
-        // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
-        const detour = await this.identity.detour(found, {
-          returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
-          language: async () => (await this.db.getRepository(Envelope).findOneByOrFail({ id: found.envelopeId })).language,
-          inSigningSession: () => this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) }),
-          actor,
-          requirement: identityRequirement,
-        });
-        if (detour) return { detour };
-        await lock.take(found.id);
-      }
-      let plan = (await this.reserveAtOnce(manager, found)) ?? (await this.plan(manager, found));
-      if (plan.kind === 'stale') {
-        // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
-        await this.checks.checkRound({ roundId: plan.round.id, trigger: 'deadline' });
-        plan = await this.plan(manager, found, { staleAsked: true });
-      }
-      if (plan.kind === 'reserved') await this.callProvider(manager, plan);
-      if (plan.kind !== 'live') await this.complete(manager, plan.round, actor, plan.kind === 'resume');
-      return { plan, found };
+    // A signer with no identity step takes the start lock in the read of the signer.
+    const first = await this.locks.press(async (manager, lock): Promise<{ signer: Signer; plan: Plan } | { signer: Signer; identityRequirement: SignerIdentity }> => {
+      const { signer, identityRequirement } = await this.links.signerForPress(token, { manager, lockUnlessIdentity: lock.sql('s.id') });
+      return identityRequirement ? { signer, identityRequirement } : { signer, plan: await this.start(manager, signer, actor) };
     });
-    if ('detour' in started) return started.detour;
-    const { plan, found } = started;
+    const found = first.signer;
+    let plan: Plan;
+    if ('plan' in first) plan = first.plan;
+    else {
+      // Identity first, where the envelope asks for it: a signer already in a Cloud EDS session has passed it.
+      // Outside the press's connection: the identity step takes connections and calls a provider of its own.
+      const detour = await this.identity.detour(found, {
+        returnUrl: this.config.publicUrl(`/s/${token}/identity${options.webView ? '?web_view=true' : ''}`),
+        language: async () => (await this.db.getRepository(Envelope).findOneByOrFail({ id: found.envelopeId })).language,
+        inSigningSession: () => this.db.getRepository(SigningRound).existsBy({ signerId: found.id, status: In(['STARTING', 'STARTED', 'PROCESS']) }),
+        actor,
+        requirement: first.identityRequirement,
+      });
+      if (detour) return detour;
+      plan = await this.locks.press(async (manager, lock) => {
+        await lock.take(found.id);
+        return this.start(manager, found, actor);
+      });
+    }
     if (!hasSession(plan.round)) throw new Error(`Round ${plan.round.id} was handed out without a session`);
     this.webhooks.wakeDeliveries();
     const client = await this.providers.clientFor(found.organisationId);
     return client.signUrl({ sessionId: plan.round.sessionId, redirectUrl, language: plan.envelope.language });
   }
 
+  /** The press itself, holding the signer's start lock: the live session, or a round reserved, started and handed out. */
+  private async start(manager: EntityManager, signer: Signer, actor: Actor): Promise<Plan> {
+    let plan = (await this.reserveAtOnce(manager, signer)) ?? (await this.plan(manager, signer));
+    if (plan.kind === 'stale') {
+      // A session past its 30 minutes: ask the provider how it ended before replacing it; never assume.
+      await this.checks.checkRound({ roundId: plan.round.id, trigger: 'deadline' });
+      plan = await this.plan(manager, signer, { staleAsked: true });
+    }
+    if (plan.kind === 'reserved') await this.callProvider(manager, plan);
+    if (plan.kind !== 'live') await this.complete(manager, plan.round, actor, plan.kind === 'resume');
+    return plan;
+  }
+
   /**
    * The usual press, a signer with no open round: the envelope locked and checked and the round reserved in
-   * one statement (its row lock lasts as long as the statement). Null when the signer has an open round: the
-   * transaction of `plan` then decides what to do with it.
+   * one statement (its row lock lasts as long as the statement). Null when the signer has an open round (the
+   * transaction of `plan` then decides what to do with it), or when the envelope changed while the lock waited.
    */
   private async reserveAtOnce(manager: EntityManager, signer: Signer): Promise<Plan | null> {
     const fields = { organisationId: signer.organisationId, envelopeId: signer.envelopeId, signerId: signer.id, routingOrder: signer.routingOrder, expiresAt: reservationDeadline(Date.now()) };
     const reservation = newReservation(fields);
     // The signer may sign while the envelope is in progress and the envelope machine has them ACTIVE. Once
-    // reserved, the round's inputs come too: each document with the previous group's CMS (a row each).
+    // reserved, the round's inputs come too: each document with the previous group's CMS (a row each). The
+    // lock may have waited for a transition that changed the envelope: the locked row is then newer than the
+    // statement's snapshot, which may lack what that transition wrote (the previous group's CMS). Nothing is
+    // reserved then, and the transaction of `plan`, whose statements see it, takes over.
     const rows = (await manager.query(
       `WITH e AS (
-         SELECT id, organisation_id, status, document_type, language, machine_state -> 'context' -> 'signers' AS signers
+         SELECT id, organisation_id, status, document_type, language, machine_state -> 'context' -> 'signers' AS signers, xmin AS version
            FROM envelope WHERE id = $7 AND organisation_id = $8 FOR UPDATE
        ), reserved AS (
-         ${reservationInsert(`FROM e WHERE e.status = 'IN_PROGRESS' AND e.signers @> jsonb_build_array(jsonb_build_object('id', $1::text, 'status', 'ACTIVE'))`)}
+         ${reservationInsert(`FROM e WHERE e.status = 'IN_PROGRESS' AND e.signers @> jsonb_build_array(jsonb_build_object('id', $1::text, 'status', 'ACTIVE'))
+            AND e.version = (SELECT xmin FROM envelope WHERE id = $7)`)}
        )
        SELECT e.id, e.organisation_id AS "organisationId", e.status, e.document_type AS "documentType", e.language, e.signers,
               r.id AS round_id, r.attempt, r.created_at,
@@ -187,7 +203,7 @@ export class StartRoundService {
       assertMaySign(envelope, envelope.machineState.context.signers, signer.id);
       const now = Date.now();
       const reservation = { organisationId: envelope.organisationId, envelopeId: envelope.id, signerId: signer.id, routingOrder: signer.routingOrder };
-      // Usually the signer has no open round, and the reservation is made straight away.
+      // After reserveAtOnce met a transition, the signer may still have no open round.
       const reserved = await reserveRound(tx, { ...reservation, expiresAt: reservationDeadline(now) });
       if (reserved) return { kind: 'reserved', round: reserved, envelope, signer };
       // Refused: an open round (live, stale or an orphaned reservation) is the signer's.
@@ -219,8 +235,8 @@ export class StartRoundService {
   }
 
   /**
-   * Creates the session and uploads each document, no lock held, then writes the answers to the reservation
-   * in one statement. A provider failure (or running past START_BUDGET_MS) undoes the reservation: a session it
+   * Creates the session (recorded at once) and uploads each document, no lock held, then writes the uploads
+   * to the reservation in one statement. A provider failure (or running past START_BUDGET_MS) undoes the reservation: a session it
    * made was never handed out and dies unseen.
    */
   private async callProvider(manager: EntityManager, { round, envelope, signer, inputs: known }: Plan): Promise<void> {
@@ -236,8 +252,10 @@ export class StartRoundService {
       const session = await this.failures.call(round, 'session.create', () =>
         client.createSession({ iin: signer.iin, phone: signer.phone, documentType: envelope.documentType }),
       );
-      // From here the session is known: its own 30 minutes replace the reservation's deadline.
+      // From here the session is known: its own 30 minutes replace the reservation's deadline. Recorded at
+      // once, so that after a crash the wait ends when this session dies and the trail names it.
       Object.assign(round, { sessionId: session.sessionId, checkId: session.checkId, expiresAt: new Date(startedAt + PROVIDER_SESSION_MS) });
+      await rounds.update({ id: round.id }, { sessionId: round.sessionId, checkId: round.checkId, expiresAt: round.expiresAt });
       for (const { document, previous } of inputs) {
         withinBudget();
         const input = previous ?? document.content;
@@ -256,9 +274,9 @@ export class StartRoundService {
         ];
       }
       withinBudget();
-      // One write once every answer is in. A reservation without them all is never handed out (see above), so
-      // writing each answer as it came would change nothing a later press decides.
-      await rounds.update({ id: round.id }, { sessionId: round.sessionId, checkId: round.checkId, expiresAt: round.expiresAt, uploads: round.uploads });
+      // The uploads in one write once all are in: a reservation without every upload is never handed out (see
+      // above), whether it lacks one or all of them.
+      await rounds.update({ id: round.id }, { uploads: round.uploads });
     } catch (error) {
       await rounds.delete({ id: round.id, status: 'STARTING' });
       // Recorded in a transaction of its own: the audit trail keeps the failed call.
