@@ -19,6 +19,17 @@ function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
  * certificate included) and checks that the token answers this very request. Whether the TSA is trusted is
  * judged where the token is verified (the CMS core, against the trust anchors), not here.
  */
+/**
+ * The request's nonce from random bytes: a positive INTEGER in minimal DER. A first byte of 0x00 followed by
+ * one below 0x80 is padding DER forbids, and TSAs refuse the request (OpenSSL: "illegal padding"), which
+ * happened to 1 request in 256.
+ */
+export function requestNonce(random: Buffer): Buffer {
+  const nonce = Buffer.from(random);
+  nonce[0] = nonce[0] & 0x7f || 0x01;
+  return nonce;
+}
+
 export class TimestampAuthority {
   constructor(
     readonly url: string,
@@ -28,8 +39,7 @@ export class TimestampAuthority {
   /** The timestamp token (a ContentInfo, DER) over `data`. */
   async stamp(data: Uint8Array): Promise<Uint8Array> {
     const imprint = createHash('sha256').update(data).digest();
-    const nonce = randomBytes(8);
-    nonce[0] &= 0x7f; // a positive INTEGER
+    const nonce = requestNonce(randomBytes(8));
     const request = new pkijs.TimeStampReq({
       version: 1,
       messageImprint: new pkijs.MessageImprint({ hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: SHA256, algorithmParams: new asn1js.Null() }), hashedMessage: new asn1js.OctetString({ valueHex: arrayBuffer(imprint) }) }),
