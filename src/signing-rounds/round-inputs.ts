@@ -1,4 +1,4 @@
-import { type EntityManager, LessThan } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { DocumentSignature } from '../envelopes/entities/document-signature.entity.js';
 import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity.js';
 
@@ -7,10 +7,7 @@ import { EnvelopeDocument } from '../envelopes/entities/envelope-document.entity
  * signed in parallel), or undefined for the first group, which signs the original.
  */
 export async function previousGroupCms(manager: EntityManager, documentId: string, routingOrder: number): Promise<Buffer | undefined> {
-  const previous = await manager.getRepository(DocumentSignature).findOne({
-    where: { documentId, routingOrder: LessThan(routingOrder) },
-    order: { routingOrder: 'DESC' },
-  });
+  const [previous] = (await manager.query(`SELECT p.cms FROM document_signature p WHERE ${previousGroupCmsCondition('p', '$1', '$2')}`, [documentId, routingOrder])) as { cms: Buffer }[];
   return previous?.cms;
 }
 
@@ -22,11 +19,12 @@ export interface RoundInput {
 }
 
 /**
- * The SQL condition that picks, for the envelope document `d`, the document_signature row of its previousGroupCms
- * (the routing order in the SQL expression `routingOrder`): a join condition on that row's `id`.
+ * The SQL condition that picks the document_signature row (`signatureAlias`) of previousGroupCms, for the
+ * document and routing order in the SQL expressions `documentId` and `routingOrder`: the one rule for the
+ * previous group's CMS, in a WHERE or a join.
  */
-export function previousGroupCmsCondition(signatureAlias: string, routingOrder: string): string {
-  return `${signatureAlias}.id = (SELECT ds.id FROM document_signature ds WHERE ds.document_id = d.id AND ds.routing_order < ${routingOrder} ORDER BY ds.routing_order DESC LIMIT 1)`;
+export function previousGroupCmsCondition(signatureAlias: string, documentId: string, routingOrder: string): string {
+  return `${signatureAlias}.id = (SELECT ds.id FROM document_signature ds WHERE ds.document_id = ${documentId} AND ds.routing_order < ${routingOrder} ORDER BY ds.routing_order DESC LIMIT 1)`;
 }
 
 /** Every document of the envelope in order, each with its previousGroupCms, read in one statement. */
@@ -40,7 +38,7 @@ export async function roundInputs(manager: EntityManager, envelopeId: string, ro
       'd.previous',
       DocumentSignature,
       'p',
-      previousGroupCmsCondition('p', ':routingOrder'),
+      previousGroupCmsCondition('p', 'd.id', ':routingOrder'),
       { routingOrder },
     )
     .where('d.envelope_id = :envelopeId', { envelopeId })

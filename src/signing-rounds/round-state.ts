@@ -97,48 +97,26 @@ export async function reserveRound(manager: EntityManager, fields: Reservation):
 }
 
 /**
- * Applies `event` to a stored round and writes the next snapshot with its derived columns (plus `extra`
- * columns the caller owns). The round row must be protected by the caller (envelope lock).
+ * Applies `event` to a stored round and writes the next snapshot with its derived columns. The round row must be
+ * protected by the caller (envelope lock).
  */
-export async function stepRound(
-  manager: EntityManager,
-  round: SigningRound,
-  event: RoundEvent,
-  extra?: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt' | 'checkFailures'>>,
-): Promise<Step<RoundContext, RoundEffect>>;
-/** With `ifStatus`: only when the stored round is still in that status; null (nothing written) otherwise. */
-export async function stepRound(
-  manager: EntityManager,
-  round: SigningRound,
-  event: RoundEvent,
-  extra: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt' | 'checkFailures'>>,
-  condition: { ifStatus: SigningRound['status'] },
-): Promise<Step<RoundContext, RoundEffect> | null>;
-export async function stepRound(
-  manager: EntityManager,
-  round: SigningRound,
-  event: RoundEvent,
-  extra: Partial<Pick<SigningRound, 'expiresAt' | 'lastCheckedAt' | 'checkFailures'>> = {},
-  condition?: { ifStatus: SigningRound['status'] },
-): Promise<Step<RoundContext, RoundEffect> | null> {
-  const step = stepMachine<RoundContext, RoundEffect>(signingRoundMachine, readRoundState(round), event);
-  const columns = roundColumns(step.state);
-  const written = await manager.getRepository(SigningRound).update(condition ? { id: round.id, status: condition.ifStatus } : { id: round.id }, { ...columns, ...extra });
-  if (condition && written.affected !== 1) return null;
-  Object.assign(round, columns, extra);
-  return step;
+export async function stepRound(manager: EntityManager, round: SigningRound, event: RoundEvent): Promise<Step<RoundContext, RoundEffect>> {
+  const change = roundStepChange(round, event, null, 1);
+  await manager.query(`WITH ${change.cte} SELECT 1`, change.params);
+  change.written();
+  return change.step;
 }
 
 /**
  * A step of a stored round as a `stepped AS (UPDATE …)` CTE, for a caller that writes it in one statement
- * with the audit events recording it (AuditService.appendWithChange): the round moves only while still in
- * `ifStatus` (`stepped` has its row then). Parameters are numbered from `from`. `written()` brings `round` up
+ * with what else it changes (the audit events recording it, the documents it kept): with `ifStatus`, the round
+ * moves only while still in that status (`stepped` has its row then). Parameters are numbered from `from`. `written()` brings `round` up
  * to date once the statement said the step was written.
  */
 export function roundStepChange(
   round: SigningRound,
   event: RoundEvent,
-  ifStatus: SigningRound['status'],
+  ifStatus: SigningRound['status'] | null,
   from: number,
   extra: Partial<Pick<SigningRound, 'lastCheckedAt' | 'checkFailures'>> = {},
 ) {
@@ -151,7 +129,7 @@ export function roundStepChange(
       UPDATE signing_round SET machine_state = ${p(0)}::jsonb, machine_version = ${p(1)}, status = ${p(2)}, failure_reason = ${p(3)},
              rejection_reason = ${p(4)}, rejection_message = ${p(5)}, finished_at = ${p(6)}::timestamptz,
              last_checked_at = COALESCE(${p(9)}::timestamptz, last_checked_at), check_failures = COALESCE(${p(10)}::int, check_failures)
-       WHERE id = ${p(7)} AND status = ${p(8)}
+       WHERE id = ${p(7)} AND (${p(8)}::text IS NULL OR status = ${p(8)})
       RETURNING id)`,
     params: [
       JSON.stringify(columns.machineState),

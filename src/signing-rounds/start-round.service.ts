@@ -167,7 +167,7 @@ export class StartRoundService {
               p.cms AS previous_cms
          FROM e LEFT JOIN reserved r ON true
          LEFT JOIN envelope_document d ON r.id IS NOT NULL AND d.envelope_id = e.id
-         LEFT JOIN document_signature p ON ${previousGroupCmsCondition('p', '$2')}
+         LEFT JOIN document_signature p ON ${previousGroupCmsCondition('p', 'd.id', '$2')}
         ORDER BY d.position`,
       [...reservation.params, signer.envelopeId, signer.organisationId],
     )) as (Pick<Envelope, 'id' | 'organisationId' | 'status' | 'documentType' | 'language'> & {
@@ -190,9 +190,9 @@ export class StartRoundService {
     const inputs = rows
       .filter((row) => row.document_id !== null)
       .map((row) => ({
-      document: { id: row.document_id, name: row.document_name, position: row.document_position, content: row.document_content, sha256: row.document_sha256 },
-      previous: row.previous_cms ?? undefined,
-    }));
+        document: { id: row.document_id, name: row.document_name, position: row.document_position, content: row.document_content, sha256: row.document_sha256 },
+        previous: row.previous_cms ?? undefined,
+      }));
     return { kind: 'reserved', round: reservation.round({ id: roundId, attempt, created_at: createdAt }), envelope, signer, inputs };
   }
 
