@@ -2,6 +2,10 @@ import * as asn1js from 'asn1js';
 import { LRUCache } from 'lru-cache';
 import { sha256Hex } from '../../common/crypto/sha256.js';
 import * as pkijs from 'pkijs';
+import { parseCertificate, type ParsedCertificate } from '../../cms/certificate.js';
+import { CmsFormatError } from '../../cms/cms.errors.js';
+import { identityFromName } from '../../cms/identity.js';
+import { contentBytes, DEFAULT_LIMITS, isSignedDataContentInfo, readSignedDataLayer, type SignedDataLayer, type SignerId } from '../../cms/signed-data.js';
 
 /**
  * What the sandbox needs to know about a CMS it receives or produced: is it a SignedData, what is the
@@ -10,7 +14,6 @@ import * as pkijs from 'pkijs';
  */
 export const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 export const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 
 /** Bound on nesting: a chain of signers deeper than this is refused rather than walked. */
 export const MAX_NESTING = 64;
@@ -68,52 +71,9 @@ export function encapsulatedContent(signedData: pkijs.SignedData): Uint8Array | 
   return new Uint8Array(eContent.valueBlock.valueHexView);
 }
 
-function attributeText(certificate: pkijs.Certificate, oid: string): string | undefined {
-  const found = certificate.subject.typesAndValues.find((tv) => tv.type === oid);
-  const value = found?.value as { valueBlock?: { value?: unknown } } | undefined;
-  return typeof value?.valueBlock?.value === 'string' ? value.valueBlock.value : undefined;
-}
-
-function certificateOf(signedData: pkijs.SignedData, signerInfo: pkijs.SignerInfo): pkijs.Certificate | undefined {
-  const certificates = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  const sid = signerInfo.sid;
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return certificates.find((c) => c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber));
-  }
-  // SubjectKeyIdentifier: match the certificate's own SKI extension (2.5.29.14).
-  const wanted = Buffer.from((sid as asn1js.OctetString).valueBlock.valueHexView);
-  return certificates.find((c) => {
-    const ski = c.extensions?.find((e) => e.extnID === '2.5.29.14');
-    const parsed = ski?.parsedValue as asn1js.OctetString | undefined;
-    return parsed ? Buffer.from(parsed.valueBlock.valueHexView).equals(wanted) : false;
-  });
-}
-
-function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
-  const attribute = signerInfo.signedAttrs?.attributes.find((a) => a.type === OID_SIGNING_TIME);
-  const value = attribute?.values[0] as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
-  return value ? value.toDate() : undefined;
-}
-
-export function signersOf(signedData: pkijs.SignedData, depth: number): CmsSigner[] {
-  return signedData.signerInfos.map((signerInfo) => {
-    const certificate = certificateOf(signedData, signerInfo);
-    const serialNumber = certificate ? attributeText(certificate, '2.5.4.5') : undefined;
-    return {
-      depth,
-      commonName: certificate ? attributeText(certificate, '2.5.4.3') : undefined,
-      surname: certificate ? attributeText(certificate, '2.5.4.4') : undefined,
-      givenName: certificate ? attributeText(certificate, '2.5.4.42') : undefined,
-      iin: serialNumber?.startsWith('IIN') ? serialNumber.slice(3) : undefined,
-      signingTime: signingTimeOf(signerInfo),
-    };
-  });
-}
-
 /**
  * The same bytes are unwrapped several times in a session's life (checked at upload and again at signing,
- * read for the archive copies), and a parse builds every certificate of every level: results are kept by
- * the bytes' SHA-256, up to UNWRAPPED_CACHE_BYTES of content.
+ * read for the archive copies): results are kept by the bytes' SHA-256, up to UNWRAPPED_CACHE_BYTES of content.
  */
 const UNWRAPPED_CACHE_BYTES = 64 * 1024 * 1024;
 const unwrapped = new LRUCache<string, UnwrappedCms>({ maxSize: UNWRAPPED_CACHE_BYTES, sizeCalculation: (value) => Math.max(1, value.content?.byteLength ?? 0) });
@@ -128,19 +88,62 @@ export function unwrapCms(bytes: Uint8Array): UnwrappedCms {
   return result;
 }
 
+/**
+ * Read with Kezek's own DER reader (views into the input, each certificate read once), not pkijs: building
+ * pkijs objects for every level and certificate was the largest share of the sandbox's CPU per signed round.
+ */
 function unwrapUncached(bytes: Uint8Array): UnwrappedCms {
-  let current: Uint8Array | undefined = bytes;
+  let current: Uint8Array = bytes;
   const signers: CmsSigner[] = [];
   let levels = 0;
-  while (current) {
-    const signedData = parseSignedData(current);
-    if (!signedData) break;
+  for (;;) {
+    const layer = signedDataLayer(current);
+    // The content is copied out, so that a cached result does not hold the whole input.
+    if (!layer) return { content: levels === 0 ? current : new Uint8Array(current), levels, signers };
     if (levels >= MAX_NESTING) throw new Error(`CMS nesting deeper than ${MAX_NESTING} levels`);
-    signers.push(...signersOf(signedData, levels));
+    signers.push(...layerSigners(layer, levels));
     levels += 1;
-    current = encapsulatedContent(signedData);
+    if (!layer.content) return { content: undefined, levels, signers };
+    current = contentBytes(layer.content);
   }
-  return { content: current, levels, signers };
+}
+
+/** The SignedData that `bytes` is as a whole, or undefined when they are something else (or malformed). */
+function signedDataLayer(bytes: Uint8Array): SignedDataLayer | undefined {
+  if (!isSignedDataContentInfo(bytes)) return undefined;
+  try {
+    return readSignedDataLayer(bytes, { ...DEFAULT_LIMITS, maxDepth: MAX_NESTING });
+  } catch (error) {
+    if (error instanceof CmsFormatError) return undefined;
+    throw error;
+  }
+}
+
+function layerSigners(layer: SignedDataLayer, depth: number): CmsSigner[] {
+  const certificates = layer.certificates.flatMap((der) => {
+    try {
+      return [parseCertificate(der)];
+    } catch {
+      return []; // a certificate that cannot be read names no one
+    }
+  });
+  return layer.signerInfos.map((signerInfo) => {
+    const certificate = certificates.find((candidate) => identifies(signerInfo.sid, candidate));
+    const identity = certificate ? identityFromName(certificate.subject) : undefined;
+    return {
+      depth,
+      commonName: identity?.commonName ?? undefined,
+      surname: identity?.surname ?? undefined,
+      givenName: identity?.givenName ?? undefined,
+      iin: identity?.iin ?? undefined,
+      signingTime: signerInfo.signedAttrs?.signingTime ?? undefined,
+    };
+  });
+}
+
+function identifies(sid: SignerId, certificate: ParsedCertificate): boolean {
+  if (sid.kind === 'issuerAndSerial') return Buffer.compare(certificate.issuer.der, sid.issuer) === 0 && Buffer.compare(certificate.serial, sid.serial) === 0;
+  return certificate.subjectKeyIdentifier !== null && Buffer.compare(certificate.subjectKeyIdentifier, sid.keyId) === 0;
 }
 
 /** A signer's full name as it reads on a signature sheet: surname, given name, patronymic. */
