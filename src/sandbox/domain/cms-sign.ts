@@ -2,7 +2,8 @@ import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { encapsulatedContent, OID_DATA, OID_SIGNED_DATA, parseSignedData } from './cms-unwrap.js';
-import { sha256 } from '../../common/crypto/sha256.js';
+import { LRUCache } from 'lru-cache';
+import { sha256, sha256Hex } from '../../common/crypto/sha256.js';
 
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
 
@@ -28,8 +29,16 @@ function toBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/**
+ * A person's certificate signs every session of theirs: parsed once (pkijs builds it field by field) and kept
+ * by its SHA-256. The parsed certificate is only read, by the SignedData that lists it.
+ */
+const parsedCertificates = new LRUCache<string, pkijs.Certificate>({ max: 1024 });
 function parseCertificate(der: Uint8Array): pkijs.Certificate {
-  return pkijs.Certificate.fromBER(toBuffer(der));
+  const key = sha256Hex(der);
+  let parsed = parsedCertificates.get(key);
+  if (!parsed) parsedCertificates.set(key, (parsed = pkijs.Certificate.fromBER(toBuffer(der))));
+  return parsed;
 }
 
 /** signedAttrs: contentType, messageDigest (SHA-256 of the content) and signingTime. */

@@ -1,6 +1,21 @@
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDict, PDFDocument, PDFName, PDFString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import {
+  fill,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PDFString,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  rgb,
+  setFillingRgbColor,
+  type PDFFont,
+  type PDFOperator,
+  type PDFPage,
+} from 'pdf-lib';
 import QRCode from 'qrcode';
+import { LRUCache } from 'lru-cache';
 import { maskIin } from '../../common/domain/pii-mask.js';
 
 /**
@@ -81,14 +96,17 @@ export function setDocumentId(pdf: PDFDocument, documentId: string): void {
 
 /**
  * The QR code as vector squares (each row's runs of dark modules, quiet zone of 2) on a white square: sharp at
- * any zoom, and no PNG to encode and then decode again for embedding.
+ * any zoom, and no PNG to encode and then decode again for embedding. The runs go to the page as rectangle
+ * operators filled at once, not as an SVG path that pdf-lib would parse back into the same operators.
  */
 function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: number): void {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const quiet = 2;
   const cell = size / (modules.size + 2 * quiet);
-  let path = '';
+  const runs: PDFOperator[] = [];
   for (let row = 0; row < modules.size; row++) {
+    // PDF's y axis points up: row 0 is the top one.
+    const rowY = y + size - (row + quiet + 1) * cell;
     for (let column = 0; column < modules.size; ) {
       if (!modules.get(row, column)) {
         column++;
@@ -96,12 +114,11 @@ function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: num
       }
       const start = column;
       while (column < modules.size && modules.get(row, column)) column++;
-      path += `M${start + quiet} ${row + quiet}h${column - start}v1h${start - column}z`;
+      runs.push(rectangle(x + (start + quiet) * cell, rowY, (column - start) * cell, cell));
     }
   }
   page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
-  // drawSvgPath places the path's origin at (x, y) with SVG's y axis pointing down.
-  page.drawSvgPath(path, { x, y: y + size, scale: cell, color: rgb(0, 0, 0) });
+  page.pushOperators(pushGraphicsState(), setFillingRgbColor(0, 0, 0), ...runs, fill(), popGraphicsState());
 }
 
 async function addSheet(pdf: PDFDocument, input: CopyInput, font: PDFFont): Promise<void> {
@@ -172,10 +189,28 @@ const sharedFontkit: Fontkit = {
   create(bytes: Uint8Array, postscriptName?: string): Font {
     if (postscriptName) return fontkit.create(bytes, postscriptName);
     let parsed = parsedFonts.get(bytes);
-    if (!parsed) parsedFonts.set(bytes, (parsed = fontkit.create(bytes)));
+    if (!parsed) parsedFonts.set(bytes, (parsed = withRememberedLayouts(fontkit.create(bytes))));
     return parsed;
   },
 };
+
+/**
+ * pdf-lib shapes every string it draws or measures with the font's full layout (OpenType substitutions and
+ * positioning), and the sheet's headings are the same on every copy: a font's layouts are kept by text (and
+ * features), up to LAYOUTS_KEPT of them. pdf-lib reads only the glyphs of a layout, and never changes them.
+ */
+const LAYOUTS_KEPT = 2000;
+function withRememberedLayouts(font: Font): Font {
+  const layouts = new LRUCache<string, ReturnType<Font['layout']>>({ max: LAYOUTS_KEPT });
+  const layout = font.layout.bind(font);
+  font.layout = (text, features) => {
+    const key = features === undefined ? text : `${JSON.stringify(features)}\u0000${text}`;
+    let known = layouts.get(key);
+    if (!known) layouts.set(key, (known = layout(text, features)));
+    return known;
+  };
+  return font;
+}
 
 /** The PDF copy: the original PDF with the signature sheet as its last page(s), and DocumentId metadata. */
 export async function pdfArchiveCopy(original: Uint8Array, input: CopyInput, fontBytes: Uint8Array): Promise<Uint8Array> {
