@@ -17,6 +17,44 @@ export function processCpuMs(pid: number | undefined): number {
 }
 
 /**
+ * CPU time (user + system, ms) of a process and all its descendants so far, from /proc (Linux; NaN elsewhere):
+ * the process's own, its live descendants', and what it has counted of the children it reaped (cutime, cstime).
+ * The PostgreSQL server is such a tree: one process per connection under the postmaster.
+ */
+export function processTreeCpuMs(rootPid: number | undefined): number {
+  if (rootPid === undefined) return Number.NaN;
+  const stats = new Map<number, string[]>();
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        stats.set(Number(entry), stat.slice(stat.lastIndexOf(') ') + 2).split(' '));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  const root = stats.get(rootPid);
+  if (!root) return Number.NaN;
+  // After the command name: ppid is the 2nd field, utime/stime the 12th/13th, cutime/cstime the 14th/15th.
+  let ticks = Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14]);
+  const inTree = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, fields] of stats) {
+      if (inTree.has(pid) || !inTree.has(Number(fields[1]))) continue;
+      inTree.add(pid);
+      ticks += Number(fields[11]) + Number(fields[12]);
+      grew = true;
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/**
  * Waits until `url` answers `ready` (by default: anything below 500), up to two minutes (a busy machine starts
  * Kezek slowly); throws when the process exits first or never answers.
  */

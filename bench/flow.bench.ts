@@ -24,9 +24,9 @@ import { NestFactory } from '@nestjs/core';
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { AppModule } from '../src/app.module.js';
@@ -35,7 +35,7 @@ import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { ensureDatabase } from '../src/database/embedded-database.js';
 import { freePort } from '../src/cms/testing/local-pki.js';
-import { processCpuMs, threadCpuMs, waitUntilUp } from './child-processes.js';
+import { processCpuMs, processTreeCpuMs, threadCpuMs, waitUntilUp } from './child-processes.js';
 import { OrganisationsService } from '../src/organisations/organisations.service.js';
 import { Organisation } from '../src/organisations/organisation.entity.js';
 import { DataSource } from 'typeorm';
@@ -131,6 +131,9 @@ async function main(): Promise<void> {
   // The provider (the sandbox) runs in a process of its own, as the real one runs elsewhere: its CPU work
   // (RSA signatures, archive pages) does not share Kezek's event loop.
   const provider = await startProviderProcess(database.url);
+  // The embedded server's postmaster, whose process tree is the database's CPU (unknown for a DATABASE_URL).
+  const postmasterFile = join(dataDir, 'pg', 'postmaster.pid');
+  const postgresPid = existsSync(postmasterFile) ? Number(readFileSync(postmasterFile, 'utf8').split('\n')[0]) : undefined;
   const caFile = join(dataDir, 'sandbox-ca.pem');
   writeFileSync(caFile, await (await fetch(`${provider.base}/sandbox/ca.pem`)).text());
   const kezek = await startInstance(database.url, {
@@ -192,7 +195,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let threadsAtStart = new Map<string, number>();
-  let measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: 0, at: performance.now() };
+  let measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), postgres: processTreeCpuMs(postgresPid), driver: 0, at: performance.now() };
   const result = await new Promise<{ rounds: number; handoffs: number[]; cpuMs: number }>((resolve, reject) => {
     driver.on('exit', (code) => reject(new Error(`the driver exited with ${code} before it finished`)));
     driver.on('message', (message: DriverMessage) => {
@@ -216,7 +219,7 @@ async function main(): Promise<void> {
             statements.clear();
             profile.clear();
             callers.clear();
-            measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), driver: message.cpuMs, at: performance.now() };
+            measureStart = { kezek: process.cpuUsage(), provider: processCpuMs(provider.process.pid), postgres: processTreeCpuMs(postgresPid), driver: message.cpuMs, at: performance.now() };
             threadsAtStart = threadCpuMs();
             if (profiler) void profiler.post('Profiler.start');
             driver.send({ type: 'go' });
@@ -237,6 +240,8 @@ async function main(): Promise<void> {
   }
   const kezekCpuMs = (kezekCpu.user + kezekCpu.system) / 1000;
   const providerCpuMs = processCpuMs(provider.process.pid) - measureStart.provider;
+  // The database serves the sandbox too, and the monitor's polls: its CPU is the machine's, not Kezek's.
+  const postgresCpuMs = processTreeCpuMs(postgresPid) - measureStart.postgres;
   const kezekStatements = [...statements.entries()].filter(([name]) => name.startsWith('kezek')).reduce((a, [, n]) => a + n, 0);
   const { rounds, handoffs } = result;
   await monitor.end();
@@ -284,6 +289,8 @@ async function main(): Promise<void> {
     `sandbox cpu ms per round=${(providerCpuMs / rounds).toFixed(2)}`,
     `driver cpu ms per round=${(driverCpuMs / rounds).toFixed(2)} (not counted as Kezek's)`,
     `kezek cpu ms per round=${kezekMsPerRound.toFixed(2)} (user ${(kezekCpu.user / 1000 / rounds).toFixed(2)}, system ${(kezekCpu.system / 1000 / rounds).toFixed(2)})`,
+    `postgres cpu ms per round=${(postgresCpuMs / rounds).toFixed(2)} (the embedded server's processes, serving Kezek and the sandbox)`,
+    `machine cpu ms per round=${((kezekCpuMs + providerCpuMs + driverCpuMs + postgresCpuMs) / rounds).toFixed(2)} (Kezek, sandbox, driver and postgres: at most ${((availableParallelism() * 1000 * rounds) / (kezekCpuMs + providerCpuMs + driverCpuMs + postgresCpuMs)).toFixed(1)} rounds/s on ${availableParallelism()} cores)`,
     `kezek cpu ms per round by thread: ${threads
       .sort((a, b) => b[1] - a[1])
       .map(([name, ms]) => `${name}=${(ms / rounds).toFixed(2)}`)
