@@ -8,12 +8,24 @@ const CLOCK_TICKS = 100;
 /** CPU time (user + system) a child process has used so far, from /proc (Linux); NaN elsewhere. */
 export function processCpuMs(pid: number | undefined): number {
   try {
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return ticksToMs(ownTicks(statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))));
   } catch {
     return Number.NaN;
   }
+}
+
+/** The fields of a /proc stat line after the command name (which may hold spaces and parentheses). */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+}
+
+/** utime + stime (the 12th and 13th fields after the command name), in clock ticks. */
+function ownTicks(fields: string[]): number {
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function ticksToMs(ticks: number): number {
+  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 /**
@@ -28,8 +40,7 @@ export function processTreeCpuMs(rootPid: number | undefined): number {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        stats.set(Number(entry), stat.slice(stat.lastIndexOf(') ') + 2).split(' '));
+        stats.set(Number(entry), statFields(readFileSync(`/proc/${entry}/stat`, 'utf8')));
       } catch {
         // the process ended meanwhile
       }
@@ -39,19 +50,19 @@ export function processTreeCpuMs(rootPid: number | undefined): number {
   }
   const root = stats.get(rootPid);
   if (!root) return Number.NaN;
-  // After the command name: ppid is the 2nd field, utime/stime the 12th/13th, cutime/cstime the 14th/15th.
-  let ticks = Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14]);
+  // After the command name: ppid is the 2nd field, cutime/cstime (reaped children) the 14th/15th.
+  let ticks = ownTicks(root) + Number(root[13]) + Number(root[14]);
   const inTree = new Set([rootPid]);
   for (let grew = true; grew; ) {
     grew = false;
     for (const [pid, fields] of stats) {
       if (inTree.has(pid) || !inTree.has(Number(fields[1]))) continue;
       inTree.add(pid);
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += ownTicks(fields);
       grew = true;
     }
   }
-  return (ticks * 1000) / CLOCK_TICKS;
+  return ticksToMs(ticks);
 }
 
 /**
@@ -81,8 +92,7 @@ export function threadCpuMs(pid: number | 'self' = 'self'): Map<string, number> 
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      byName.set(name, (byName.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+      byName.set(name, (byName.get(name) ?? 0) + ticksToMs(ownTicks(statFields(stat))));
     }
   } catch {
     // not Linux, or the process is gone

@@ -127,12 +127,13 @@ async function startProviderProcess(databaseUrl: string): Promise<{ process: Chi
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kezek-bench-'));
   chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user
-  const database = await ensureDatabase({ databaseUrl: process.env.DATABASE_URL, dir: join(dataDir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
+  const databaseDir = join(dataDir, 'pg');
+  const database = await ensureDatabase({ databaseUrl: process.env.DATABASE_URL, dir: databaseDir, port: 54000 + Math.floor(Math.random() * 900) });
   // The provider (the sandbox) runs in a process of its own, as the real one runs elsewhere: its CPU work
   // (RSA signatures, archive pages) does not share Kezek's event loop.
   const provider = await startProviderProcess(database.url);
   // The embedded server's postmaster, whose process tree is the database's CPU (unknown for a DATABASE_URL).
-  const postmasterFile = join(dataDir, 'pg', 'postmaster.pid');
+  const postmasterFile = join(databaseDir, 'postmaster.pid');
   const postgresPid = existsSync(postmasterFile) ? Number(readFileSync(postmasterFile, 'utf8').split('\n')[0]) : undefined;
   const caFile = join(dataDir, 'sandbox-ca.pem');
   writeFileSync(caFile, await (await fetch(`${provider.base}/sandbox/ca.pem`)).text());
